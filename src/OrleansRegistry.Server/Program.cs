@@ -1,4 +1,26 @@
-var builder = WebApplication.CreateBuilder(args);
+using OrleansRegistry.Server.Endpoints;
+using OrleansRegistry.Server.Errors;
+using OrleansRegistry.Server.Hosting;
+
+// appsettings.json sits beside the binary, so the server starts the same from any working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null); // blobs stream; manifests are capped by their endpoint
+builder.Services.ConfigureHttpJsonOptions(o =>
+    o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
+builder.AddRegistry();
+
 var app = builder.Build();
+app.Use((context, next) =>
+{
+    context.Response.OnStarting(() =>
+    {
+        context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+        return Task.CompletedTask;
+    });
+    return next(context);
+});
+app.UseMiddleware<RegistryErrorMiddleware>();
+app.MapRegistryV2();
 app.Run();
+
 public partial class Program;

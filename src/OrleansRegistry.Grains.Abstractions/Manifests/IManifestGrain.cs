@@ -1,0 +1,36 @@
+namespace OrleansRegistry.Grains.Abstractions.Manifests;
+
+/// <summary>
+/// One manifest in one repository; key <c>{repository}@{digest}</c> (see <see cref="ManifestKey"/>).
+/// Holds the bytes, media type and parsed references; answers GET/HEAD from memory after the first load.
+/// </summary>
+[Alias("IManifestGrain")]
+public interface IManifestGrain : IGrainWithStringKey
+{
+    /// <summary>The manifest, or null when this repository does not hold it.</summary>
+    [Orleans.Concurrency.AlwaysInterleave, Alias("Get")]
+    Task<ManifestContent?> Get();
+
+    /// <summary>
+    /// Validates and stores the manifest: refused with MANIFEST_INVALID / MANIFEST_BLOB_UNKNOWN (nothing changes)
+    /// unless it parses for its media type and every blob and child manifest it references exists in the
+    /// repository. When <paramref name="tag"/> is set the tag is moved to it once it is stored.
+    /// </summary>
+    [Alias("Put")]
+    Task<ManifestContent> Put(string mediaType, byte[] bytes, string? tag);
+
+    /// <summary>Deletes the manifest, its referrer entry and every tag pointing at it; false when absent.</summary>
+    [Alias("Delete")]
+    Task<bool> Delete();
+}
+
+public static class ManifestKey
+{
+    public static string For(string repository, string digest) => $"{repository}@{digest}";
+
+    public static (string Repository, string Digest) Parse(string key)
+    {
+        var at = key.LastIndexOf('@');
+        return (key[..at], key[(at + 1)..]);
+    }
+}

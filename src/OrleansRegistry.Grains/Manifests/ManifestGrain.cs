@@ -1,0 +1,78 @@
+using OrleansRegistry.Core;
+using OrleansRegistry.Grains.Abstractions.Errors;
+using OrleansRegistry.Grains.Abstractions.Manifests;
+using OrleansRegistry.Grains.Abstractions.Repositories;
+using OrleansRegistry.Storage.Index;
+
+namespace OrleansRegistry.Grains.Manifests;
+
+/// <summary>
+/// One manifest of one repository. A PUT is all-or-nothing: it is stored only after it parses and everything it
+/// references is in the repository; then its referrer entry and its tag follow.
+/// </summary>
+public sealed class ManifestGrain(
+    [PersistentState("manifest", RegistryStorage.Name)] IPersistentState<ManifestState> state,
+    IRegistryIndex index,
+    IGrainFactory grains) : Grain, IManifestGrain
+{
+    private (string Repository, string Digest) Key => ManifestKey.Parse(this.GetPrimaryKeyString());
+
+    public Task<ManifestContent?> Get() => Task.FromResult(state.State.Content);
+
+    public async Task<ManifestContent> Put(string mediaType, byte[] bytes, string? tag)
+    {
+        var (repository, digest) = Key;
+        ParsedManifest parsed;
+        try { parsed = ManifestParser.Parse(mediaType, bytes); }
+        catch (RegistryException e) { throw new RegistryGrainException(e.Descriptor.Code, e.Message, e.Detail?.GetRawText()); }
+
+        var repo = grains.GetGrain<IRepositoryGrain>(repository);
+        await EnsureReferencesExistAsync(repository, repo, parsed);
+
+        var content = new ManifestContent(digest, parsed.MediaType, bytes, parsed.Subject?.Digest.ToString());
+        if (state.State.Content is not { } old || old.MediaType != content.MediaType)
+        {
+            state.State.Content = content;
+            await state.WriteStateAsync();
+        }
+        content = state.State.Content!;
+
+        if (parsed.Subject is { } subject)
+        {
+            await index.AddReferrerAsync(repository, subject.Digest.ToString(), new ReferrerRecord(
+                digest, parsed.MediaType, bytes.Length, parsed.EffectiveArtifactType, parsed.Annotations));
+        }
+        if (tag is not null) await repo.Tag(tag, digest);
+        return content;
+    }
+
+    public async Task<bool> Delete()
+    {
+        if (state.State.Content is not { } content) return false;
+        var (repository, digest) = Key;
+        if (content.SubjectDigest is not null) await index.RemoveReferrerAsync(repository, digest);
+        await state.ClearStateAsync();
+        state.State.Content = null;
+        await grains.GetGrain<IRepositoryGrain>(repository).ManifestDeleted(digest);
+        DeactivateOnIdle();
+        return true;
+    }
+
+    private async Task EnsureReferencesExistAsync(string repository, IRepositoryGrain repo, ParsedManifest parsed)
+    {
+        var blobChecks = parsed.ReferencedBlobs
+            .Select(async d => (d.Digest, Exists: await repo.StatBlob(d.Digest.ToString()) is not null));
+        var childChecks = parsed.Manifests
+            .Select(async d => (d.Digest, Exists: await grains
+                .GetGrain<IManifestGrain>(ManifestKey.For(repository, d.Digest.ToString())).Get() is not null));
+        var missing = (await Task.WhenAll(blobChecks.Concat(childChecks))).Where(c => !c.Exists).ToList();
+        if (missing.Count == 0) return;
+
+        var first = missing[0].Digest.ToString();
+        throw new RegistryGrainException(
+            ErrorCatalog.ManifestBlobUnknown.Code,
+            $"manifest references {first}, which is not in repository {repository}" +
+            (missing.Count > 1 ? $" (and {missing.Count - 1} more)" : ""),
+            System.Text.Json.JsonSerializer.Serialize(new { digest = first }));
+    }
+}

@@ -1,0 +1,83 @@
+using OrleansRegistry.Grains.Abstractions.Repositories;
+using OrleansRegistry.Grains.Caching;
+using OrleansRegistry.Storage.Index;
+
+namespace OrleansRegistry.Grains.Repositories;
+
+/// <summary>
+/// A repository's blob links and tags. They grow without bound, so they live in PostgreSQL tables (the index),
+/// not in one state blob: the 10,000th tag costs what the 10th does. The activation caches positive lookups.
+/// </summary>
+public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGrain
+{
+    private const int CacheCapacity = 4096;
+    private readonly BoundedCache<string, long> _blobs = new(CacheCapacity);
+    private readonly BoundedCache<string, string> _tags = new(CacheCapacity);
+    private bool _registered;
+
+    // Reads interleave with writes; a read that started before a write must not cache what it saw.
+    private long _version;
+
+    private string Name => this.GetPrimaryKeyString();
+
+    public async Task<long?> StatBlob(string digest)
+    {
+        if (_blobs.TryGet(digest, out var cached)) return cached;
+        var seen = _version;
+        var size = await index.GetBlobLinkAsync(Name, digest);
+        if (size is { } s && seen == _version) _blobs.Set(digest, s);
+        return size;
+    }
+
+    public async Task LinkBlob(string digest, long size)
+    {
+        await RegisterAsync();
+        await index.LinkBlobAsync(Name, digest, size);
+        _version++;
+        _blobs.Set(digest, size);
+    }
+
+    public async Task<bool> UnlinkBlob(string digest)
+    {
+        _version++;
+        _blobs.Remove(digest);
+        return await index.UnlinkBlobAsync(Name, digest);
+    }
+
+    public async Task<string?> ResolveTag(string tag)
+    {
+        if (_tags.TryGet(tag, out var cached)) return cached;
+        var seen = _version;
+        var digest = await index.GetTagAsync(Name, tag);
+        if (digest is not null && seen == _version) _tags.Set(tag, digest);
+        return digest;
+    }
+
+    public async Task Tag(string tag, string digest)
+    {
+        await RegisterAsync();
+        await index.PutTagAsync(Name, tag, digest);
+        _version++;
+        _tags.Set(tag, digest);
+    }
+
+    public async Task<bool> Untag(string tag)
+    {
+        _version++;
+        _tags.Remove(tag);
+        return await index.DeleteTagAsync(Name, tag);
+    }
+
+    public async Task ManifestDeleted(string digest)
+    {
+        _version++;
+        foreach (var tag in await index.DeleteTagsPointingToAsync(Name, digest)) _tags.Remove(tag);
+    }
+
+    private async Task RegisterAsync()
+    {
+        if (_registered) return;
+        await index.EnsureRepositoryAsync(Name);
+        _registered = true;
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansRegistry.Grains.Abstractions.Uploads;
+using OrleansRegistry.Storage.Blobs;
+using OrleansRegistry.Storage.Index;
+
+namespace OrleansRegistry.Grains.Uploads;
+
+/// <summary>
+/// Removes abandoned uploads: sessions idle longer than the expiry (through their grain, which knows whether a
+/// writer is active), and upload data that never had a session (a monolithic POST cut off mid-body).
+/// </summary>
+public sealed class UploadExpirySweeper(
+    IGrainFactory grains,
+    IRegistryIndex index,
+    IBlobStore blobs,
+    IOptions<UploadOptions> options,
+    TimeProvider clock,
+    ILogger<UploadExpirySweeper> logger) : BackgroundService
+{
+    private const int BatchSize = 500;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
+        do
+        {
+            try { await SweepOnceAsync(stoppingToken); }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Upload expiry sweep failed; retrying at the next interval");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> SweepOnceAsync(CancellationToken ct)
+    {
+        var idleSince = clock.GetUtcNow() - options.Value.Expiry;
+        var expired = 0;
+        var ids = await index.ListExpiredUploadsAsync(idleSince, BatchSize, ct);
+        foreach (var id in ids)
+            if (await grains.GetGrain<IUploadSessionGrain>(id).ExpireIfIdle(idleSince)) expired++;
+
+        await foreach (var id in blobs.ListUploadsAsync(idleSince, ct))
+            if (await grains.GetGrain<IUploadSessionGrain>(id).ExpireIfIdle(idleSince)) expired++;
+
+        if (expired > 0) logger.LogInformation("Expired {Count} abandoned upload sessions", expired);
+        return expired;
+    }
+}

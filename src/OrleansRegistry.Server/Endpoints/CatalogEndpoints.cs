@@ -1,0 +1,16 @@
+using OrleansRegistry.Storage.Index;
+
+namespace OrleansRegistry.Server.Endpoints;
+
+/// <summary><c>GET /v2/_catalog</c> with <c>n</c>, <c>last</c> and a <c>Link</c> to the next page.</summary>
+public static class CatalogEndpoints
+{
+    public static async Task<IResult> List(HttpContext context, IRegistryIndex index)
+    {
+        var (limit, last) = RequestArguments.Page(context.Request);
+        var page = limit == 0 ? [] : await index.ListRepositoriesAsync(last, limit + 1, context.RequestAborted);
+        return TypedResults.Json(new Catalog(Pagination.TakePage(context, page, limit, "/v2/_catalog")));
+    }
+
+    private sealed record Catalog(IReadOnlyList<string> Repositories);
+}

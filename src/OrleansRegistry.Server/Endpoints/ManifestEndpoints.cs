@@ -1,0 +1,91 @@
+using System.Buffers;
+using OrleansRegistry.Core;
+using OrleansRegistry.Grains.Abstractions.Manifests;
+using OrleansRegistry.Grains.Abstractions.Repositories;
+using OrleansRegistry.Server.Routing;
+
+namespace OrleansRegistry.Server.Endpoints;
+
+/// <summary>end-3 (HEAD/GET), end-7 (PUT) and end-9 (DELETE) of manifests, by tag or by digest.</summary>
+public static class ManifestEndpoints
+{
+    public static async Task<IResult> Get(HttpContext context, V2Route route, IGrainFactory grains)
+    {
+        var digest = await ResolveAsync(route, grains);
+        var manifest = await grains.GetGrain<IManifestGrain>(ManifestKey.For(route.Name, digest)).Get()
+                       ?? throw ManifestUnknown(route);
+
+        var headers = context.Response.Headers;
+        headers[RegistryHeaders.ContentDigest] = manifest.Digest;
+        headers.ETag = $"\"{manifest.Digest}\"";
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.ContentType = manifest.MediaType;
+            context.Response.ContentLength = manifest.Bytes.Length;
+            return TypedResults.Ok();
+        }
+        return TypedResults.Bytes(manifest.Bytes, manifest.MediaType);
+    }
+
+    public static async Task<IResult> Put(HttpContext context, V2Route route, IGrainFactory grains)
+    {
+        if (!Reference.TryParse(route.Argument, out var reference))
+            throw new RegistryException(ErrorCatalog.TagInvalid, $"'{route.Argument}' is neither a valid tag nor a digest");
+        var bytes = await ReadBodyAsync(context.Request);
+
+        var algorithm = reference.Digest is { } d ? d.Algorithm : Digest.Sha256;
+        if (reference.Digest is { IsSupported: false })
+            throw new RegistryException(ErrorCatalog.DigestInvalid, $"unsupported digest '{reference.Digest}'");
+        var digest = Digest.Compute(bytes, algorithm);
+        if (reference.Digest is { } expected && expected != digest)
+            throw new RegistryException(ErrorCatalog.DigestInvalid, $"the body's digest is {digest}, not {expected}",
+                new { expected = expected.ToString(), actual = digest.ToString() });
+
+        var stored = await grains.GetGrain<IManifestGrain>(ManifestKey.For(route.Name, digest.ToString()))
+            .Put(context.Request.ContentType ?? "", bytes, reference.Tag);
+
+        var headers = context.Response.Headers;
+        headers[RegistryHeaders.ContentDigest] = stored.Digest;
+        if (stored.SubjectDigest is not null) headers[RegistryHeaders.OciSubject] = stored.SubjectDigest;
+        return TypedResults.Created($"/v2/{route.Name}/manifests/{stored.Digest}", (object?)null);
+    }
+
+    public static async Task<IResult> Delete(V2Route route, IGrainFactory grains)
+    {
+        if (!Reference.TryParse(route.Argument, out var reference)) throw ManifestUnknown(route);
+        var deleted = reference.Tag is { } tag
+            ? await grains.GetGrain<IRepositoryGrain>(route.Name).Untag(tag)
+            : await grains.GetGrain<IManifestGrain>(ManifestKey.For(route.Name, reference.Digest!.Value.ToString())).Delete();
+        if (!deleted) throw ManifestUnknown(route);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private static async Task<string> ResolveAsync(V2Route route, IGrainFactory grains)
+    {
+        if (!Reference.TryParse(route.Argument, out var reference)) throw ManifestUnknown(route);
+        if (reference.Digest is { } digest) return digest.ToString();
+        return await grains.GetGrain<IRepositoryGrain>(route.Name).ResolveTag(reference.Tag!) ?? throw ManifestUnknown(route);
+    }
+
+    /// <summary>The manifest body, refused with 413 beyond the size limit (spec: "Pushing Manifests").</summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
+    {
+        const int limit = ManifestParser.MaxManifestBytes;
+        if (request.ContentLength > limit) throw TooLarge();
+        var buffer = new ArrayBufferWriter<byte>((int)(request.ContentLength ?? 16 * 1024));
+        while (true)
+        {
+            var read = await request.Body.ReadAsync(buffer.GetMemory(16 * 1024), request.HttpContext.RequestAborted);
+            if (read == 0) break;
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit) throw TooLarge();
+        }
+        return buffer.WrittenSpan.ToArray();
+
+        static RegistryException TooLarge() => new(ErrorCatalog.ManifestTooLarge, $"manifests are limited to {limit} bytes");
+    }
+
+    private static RegistryException ManifestUnknown(V2Route route) =>
+        new(ErrorCatalog.ManifestUnknown, $"manifest '{route.Argument}' is not in repository {route.Name}",
+            new { name = route.Name, reference = route.Argument });
+}

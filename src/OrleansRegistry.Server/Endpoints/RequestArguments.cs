@@ -1,0 +1,39 @@
+using OrleansRegistry.Core;
+
+namespace OrleansRegistry.Server.Endpoints;
+
+/// <summary>Parsing of the query and header arguments endpoints share; each failure is the spec's error.</summary>
+public static class RequestArguments
+{
+    public const int DefaultPageSize = 1000;
+    public const int MaxPageSize = 10_000;
+
+    /// <summary>A digest argument that must be well-formed and of a supported algorithm.</summary>
+    public static Digest RequireDigest(string? value, string what = "digest")
+    {
+        if (string.IsNullOrEmpty(value)) throw new RegistryException(ErrorCatalog.DigestInvalid, $"{what} is missing");
+        if (!Digest.TryParse(value, out var digest))
+            throw new RegistryException(ErrorCatalog.DigestInvalid, $"{what} '{value}' is not a valid digest");
+        if (!digest.IsSupported)
+            throw new RegistryException(ErrorCatalog.DigestInvalid, $"{what} '{value}': unsupported algorithm or length (sha256, sha512)");
+        return digest;
+    }
+
+    /// <summary>The page of a list: <c>n</c> (at most <see cref="MaxPageSize"/>) and <c>last</c> (spec: "Listing Tags").</summary>
+    public static (int Limit, string? Last) Page(HttpRequest request)
+    {
+        var last = request.Query["last"].ToString();
+        var n = request.Query["n"].ToString();
+        var limit = DefaultPageSize;
+        if (n.Length > 0 && (!int.TryParse(n, System.Globalization.NumberStyles.None, null, out limit)))
+            throw new RegistryException(ErrorCatalog.PaginationNumberInvalid, $"n '{n}' is not a non-negative integer");
+        return (Math.Min(limit, MaxPageSize), last.Length > 0 ? last : null);
+    }
+
+    /// <summary>The declared body length, or null when the body is chunked or absent.</summary>
+    public static long? ContentLength(HttpRequest request) => request.ContentLength;
+
+    /// <summary>True when the request carries a body (a declared length above zero, or chunked transfer).</summary>
+    public static bool HasBody(HttpRequest request) =>
+        request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+}

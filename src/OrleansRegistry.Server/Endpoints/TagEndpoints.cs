@@ -1,0 +1,23 @@
+using OrleansRegistry.Core;
+using OrleansRegistry.Server.Routing;
+using OrleansRegistry.Storage.Index;
+
+namespace OrleansRegistry.Server.Endpoints;
+
+/// <summary>end-8a/8b: <c>GET /v2/&lt;name&gt;/tags/list</c> with <c>n</c>, <c>last</c> and a <c>Link</c> to the next page.</summary>
+public static class TagEndpoints
+{
+    public static async Task<IResult> List(HttpContext context, V2Route route, IRegistryIndex index)
+    {
+        var (limit, last) = RequestArguments.Page(context.Request);
+        var ct = context.RequestAborted;
+        if (!await index.RepositoryExistsAsync(route.Name, ct))
+            throw new RegistryException(ErrorCatalog.NameUnknown, $"repository {route.Name} is not known to this registry",
+                new { name = route.Name });
+        var page = limit == 0 ? [] : await index.ListTagsAsync(route.Name, last, limit + 1, ct);
+        var tags = Pagination.TakePage(context, page, limit, $"/v2/{route.Name}/tags/list");
+        return TypedResults.Json(new TagList(route.Name, tags));
+    }
+
+    private sealed record TagList(string Name, IReadOnlyList<string> Tags);
+}

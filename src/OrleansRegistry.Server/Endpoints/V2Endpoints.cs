@@ -1,0 +1,62 @@
+using OrleansRegistry.Core;
+using OrleansRegistry.Server.Errors;
+using OrleansRegistry.Server.Routing;
+using OrleansRegistry.Server.Uploads;
+using OrleansRegistry.Storage.Blobs;
+using OrleansRegistry.Storage.Index;
+
+namespace OrleansRegistry.Server.Endpoints;
+
+/// <summary>
+/// The <c>/v2/</c> surface. ASP.NET routing can't split repository names (they contain '/'), so one catch-all
+/// endpoint parses the path and dispatches on resource and method.
+/// </summary>
+public static class V2Endpoints
+{
+    public static void MapRegistryV2(this IEndpointRouteBuilder app)
+    {
+        app.Map("/v2", Dispatch);
+        app.Map("/v2/{**path}", Dispatch);
+    }
+
+    private static async Task Dispatch(HttpContext context)
+    {
+        var result = await RouteAsync(context);
+        await result.ExecuteAsync(context);
+    }
+
+    private static Task<IResult> RouteAsync(HttpContext context)
+    {
+        var route = V2RouteParser.Parse(context.Request.Path.Value ?? "");
+        if (route is null)
+            return Task.FromResult<IResult>(RegistryErrorResult.From(ErrorCatalog.NameUnknown, "no such endpoint"));
+        if (!V2RouteParser.HasValidName(route))
+            throw new RegistryException(ErrorCatalog.NameInvalid, $"invalid repository name '{route.Name}'", new { name = route.Name });
+
+        var services = context.RequestServices;
+        var grains = services.GetRequiredService<IGrainFactory>();
+        var method = context.Request.Method;
+        var read = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
+
+        return (route.Kind, method) switch
+        {
+            (V2RouteKind.Base, _) when read => Task.FromResult(BaseEndpoints.Check()),
+            (V2RouteKind.Catalog, "GET") => CatalogEndpoints.List(context, services.GetRequiredService<IRegistryIndex>()),
+            (V2RouteKind.TagsList, "GET") => TagEndpoints.List(context, route, services.GetRequiredService<IRegistryIndex>()),
+            (V2RouteKind.Referrers, "GET") => ReferrerEndpoints.List(context, route, services.GetRequiredService<IRegistryIndex>()),
+            (V2RouteKind.Manifest, _) when read => ManifestEndpoints.Get(context, route, grains),
+            (V2RouteKind.Manifest, "PUT") => ManifestEndpoints.Put(context, route, grains),
+            (V2RouteKind.Manifest, "DELETE") => ManifestEndpoints.Delete(route, grains),
+            (V2RouteKind.Blob, _) when read => BlobEndpoints.Get(context, route, grains, services.GetRequiredService<IBlobStore>()),
+            (V2RouteKind.Blob, "DELETE") => BlobEndpoints.Delete(route, grains),
+            (V2RouteKind.UploadStart, "POST") => UploadEndpoints.Start(context, route,
+                services.GetRequiredService<BlobUploader>(), grains, services.GetRequiredService<IBlobStore>()),
+            (V2RouteKind.Upload, "GET") => UploadEndpoints.Status(context, route, grains),
+            (V2RouteKind.Upload, "PATCH") => UploadEndpoints.Patch(context, route, services.GetRequiredService<BlobUploader>(), grains),
+            (V2RouteKind.Upload, "PUT") => UploadEndpoints.Finish(context, route, services.GetRequiredService<BlobUploader>(), grains),
+            (V2RouteKind.Upload, "DELETE") => UploadEndpoints.Cancel(route, grains),
+            _ => Task.FromResult<IResult>(RegistryErrorResult.From(ErrorCatalog.Unsupported,
+                $"{method} is not supported on this resource")),
+        };
+    }
+}

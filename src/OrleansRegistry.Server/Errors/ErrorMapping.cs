@@ -1,0 +1,28 @@
+using System.Text.Json;
+using Orleans.Runtime;
+using OrleansRegistry.Core;
+using OrleansRegistry.Grains.Abstractions.Errors;
+
+namespace OrleansRegistry.Server.Errors;
+
+/// <summary>The one place where failures become catalog errors.</summary>
+public static class ErrorMapping
+{
+    /// <summary>The error for an exception, or null when it is unexpected (a bug: 500 UNKNOWN with a log line).</summary>
+    public static RegistryErrorResult? TryMap(Exception exception) => exception switch
+    {
+        RegistryException e => new(e.Descriptor.HttpStatus, e.ToError()),
+        RegistryGrainException e => new(e.Descriptor.HttpStatus,
+            new RegistryError(e.Descriptor.Code, e.Message, ParseDetail(e.DetailJson))),
+        // A silo that died or stopped answering: retryable, never a bare 500 (toolchain-facts, Orleans).
+        OrleansMessageRejectionException or SiloUnavailableException or TimeoutException =>
+            RegistryErrorResult.From(ErrorCatalog.Unavailable, "the registry is temporarily unavailable; retry"),
+        BadHttpRequestException e => RegistryErrorResult.From(
+            e.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCatalog.SizeInvalid : ErrorCatalog.BlobUploadInvalid,
+            e.Message),
+        _ => null,
+    };
+
+    private static JsonElement? ParseDetail(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize<JsonElement>(json);
+}

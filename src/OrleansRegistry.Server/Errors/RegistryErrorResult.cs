@@ -1,0 +1,26 @@
+using OrleansRegistry.Core;
+
+namespace OrleansRegistry.Server.Errors;
+
+/// <summary>Writes the spec's error body <c>{"errors":[…]}</c> with the descriptor's HTTP status.</summary>
+public sealed class RegistryErrorResult(int status, RegistryError error) : IResult, IStatusCodeHttpResult
+{
+    public int? StatusCode => status;
+
+    public RegistryError Error => error;
+
+    public static RegistryErrorResult From(ErrorDescriptor descriptor, string? message = null, object? detail = null) =>
+        new(descriptor.HttpStatus, new RegistryException(descriptor, message, detail).ToError());
+
+    public Task ExecuteAsync(HttpContext context)
+    {
+        var body = ErrorResponse.From(error).ToJsonUtf8();
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = body.Length;
+        return HttpMethods.IsHead(context.Request.Method)
+            ? Task.CompletedTask
+            : response.Body.WriteAsync(body).AsTask();
+    }
+}

@@ -1,0 +1,57 @@
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Storage;
+using OrleansRegistry.Grains;
+using OrleansRegistry.Grains.Uploads;
+using OrleansRegistry.Server.Uploads;
+using OrleansRegistry.Storage.Blobs;
+using OrleansRegistry.Storage.Index;
+
+namespace OrleansRegistry.Server.Hosting;
+
+/// <summary>Wires the co-hosted silo, PostgreSQL and the blob store from configuration.</summary>
+public static class RegistryHostingExtensions
+{
+    public static WebApplicationBuilder AddRegistry(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var options = config.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new RegistryOptions();
+        var connectionString = config.GetConnectionString("Registry")
+            ?? throw new InvalidOperationException(
+                "ConnectionStrings:Registry is not set (env ConnectionStrings__Registry); scripts/run sets it for a private PostgreSQL");
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+
+        builder.Services.Configure<UploadOptions>(config.GetSection($"{RegistryOptions.Section}:Uploads"));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton<IRegistryIndex, PostgresRegistryIndex>();
+        builder.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs"), options.FlushBlobsToDisk));
+        builder.Services.AddSingleton<UploadHashCache>();
+        builder.Services.AddSingleton<BlobUploader>();
+        builder.Services.AddHostedService<UploadExpirySweeper>();
+
+        builder.UseOrleans(silo =>
+        {
+            if (options.Clustering.Equals("AdoNet", StringComparison.OrdinalIgnoreCase))
+            {
+                silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
+                silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort);
+                silo.Configure<ClusterOptions>(o => { o.ClusterId = options.ClusterId; o.ServiceId = options.ClusterId; });
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ClusterId, clusterId: options.ClusterId);
+            }
+            silo.AddAdoNetGrainStorage(RegistryStorage.Name, o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connectionString;
+            });
+            // Orleans' own binary format is version-tolerant ([Id]/[Alias]) and stores manifest bytes without base64.
+            silo.Services.AddOptions<AdoNetGrainStorageOptions>(RegistryStorage.Name)
+                .Configure<IServiceProvider>((o, sp) => o.GrainStorageSerializer =
+                    new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>()));
+        });
+        return builder;
+    }
+}

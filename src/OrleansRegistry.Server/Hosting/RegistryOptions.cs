@@ -1,0 +1,22 @@
+namespace OrleansRegistry.Server.Hosting;
+
+/// <summary>The registry's settings (configuration section <c>Registry</c>; env <c>Registry__…</c>).</summary>
+public sealed class RegistryOptions
+{
+    public const string Section = "Registry";
+
+    /// <summary>Where blobs (and the private PostgreSQL started by scripts/run) live.</summary>
+    public string DataDirectory { get; set; } = "./.data";
+
+    /// <summary>fsync blob data before the commit rename: a 201 then survives power loss.</summary>
+    public bool FlushBlobsToDisk { get; set; } = true;
+
+    /// <summary><c>Localhost</c> (one silo) or <c>AdoNet</c> (membership in PostgreSQL, for several silos).</summary>
+    public string Clustering { get; set; } = "Localhost";
+
+    public string ClusterId { get; set; } = "orleans-registry";
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+}

@@ -1,0 +1,51 @@
+using OrleansRegistry.Core;
+
+namespace OrleansRegistry.Server.Routing;
+
+/// <summary>
+/// Parses <c>/v2/…</c> paths. Repository names contain '/', which ASP.NET route values can't carry, so the
+/// resource is recognised from the end of the path and everything before it is the name. Returns null for a
+/// path that names no resource; the name is returned unvalidated (the caller answers NAME_INVALID).
+/// </summary>
+public static class V2RouteParser
+{
+    public static V2Route? Parse(string path)
+    {
+        if (!path.StartsWith("/v2", StringComparison.Ordinal)) return null;
+        var rest = path.AsSpan(3);
+        if (rest.IsEmpty || rest is "/") return new V2Route(V2RouteKind.Base);
+        if (rest[0] != '/') return null;
+        rest = rest[1..];
+        if (rest is "_catalog") return new V2Route(V2RouteKind.Catalog);
+
+        if (TrimSuffix(rest, "/tags/list", out var name)) return new V2Route(V2RouteKind.TagsList, name);
+        if (TrimSuffix(rest, "/blobs/uploads/", out name) || TrimSuffix(rest, "/blobs/uploads", out name))
+            return new V2Route(V2RouteKind.UploadStart, name);
+
+        var lastSlash = rest.LastIndexOf('/');
+        if (lastSlash <= 0) return null;
+        var last = rest[(lastSlash + 1)..].ToString();
+        var head = rest[..lastSlash];
+
+        if (TrimSuffix(head, "/blobs/uploads", out name)) return new V2Route(V2RouteKind.Upload, name, last);
+        if (TrimSuffix(head, "/manifests", out name)) return new V2Route(V2RouteKind.Manifest, name, last);
+        if (TrimSuffix(head, "/blobs", out name)) return new V2Route(V2RouteKind.Blob, name, last);
+        if (TrimSuffix(head, "/referrers", out name)) return new V2Route(V2RouteKind.Referrers, name, last);
+        return null;
+    }
+
+    private static bool TrimSuffix(ReadOnlySpan<char> value, string suffix, out string name)
+    {
+        if (value.Length > suffix.Length && value.EndsWith(suffix, StringComparison.Ordinal))
+        {
+            name = value[..^suffix.Length].ToString();
+            return true;
+        }
+        name = "";
+        return false;
+    }
+
+    /// <summary>True when the route's repository name follows the spec's grammar (or the route has none).</summary>
+    public static bool HasValidName(V2Route route) =>
+        route.Kind is V2RouteKind.Base or V2RouteKind.Catalog || RepositoryName.IsValid(route.Name);
+}

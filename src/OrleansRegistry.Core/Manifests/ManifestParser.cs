@@ -1,0 +1,218 @@
+using System.Text.Json;
+
+namespace OrleansRegistry.Core;
+
+/// <summary>
+/// Validates a pushed manifest and extracts its references (spec: "Pushing Manifests"; image-spec "Image Manifest",
+/// "Image Index", "Descriptors"). Strict enough to refuse garbage and ambiguous documents, lenient about everything
+/// the specs allow: unknown fields, unknown media types of referenced content, platform objects, empty layers.
+/// </summary>
+public static class ManifestParser
+{
+    /// <summary>The spec says registries SHOULD accept manifests of at least 4 megabytes and SHOULD answer 413 above their limit.</summary>
+    public const int MaxManifestBytes = 4 * 1024 * 1024;
+
+    private static readonly JsonDocumentOptions JsonOptions = new()
+    {
+        MaxDepth = 64,
+        // Two "layers" keys would let the registry and a client see different content under one digest.
+        AllowDuplicateProperties = false,
+    };
+
+    /// <param name="contentType">The request Content-Type; parameters are ignored. Missing, application/json or
+    /// application/octet-stream mean "look at the document".</param>
+    public static ParsedManifest Parse(string? contentType, ReadOnlySpan<byte> body)
+    {
+        if (body.Length > MaxManifestBytes)
+            throw new RegistryException(ErrorCatalog.ManifestTooLarge,
+                $"manifest is {body.Length} bytes, over the {MaxManifestBytes}-byte limit",
+                new { size = body.Length, limit = MaxManifestBytes });
+
+        using var document = ReadJson(body);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+            throw Invalid("manifest must be a JSON object");
+
+        var sent = MediaTypes.Essence(contentType);
+        var declared = OptionalString(root, "mediaType", "mediaType");
+        var declaredEssence = MediaTypes.Essence(declared);
+        if (sent is not null && MediaTypes.IsSchema1(sent) || declaredEssence is not null && MediaTypes.IsSchema1(declaredEssence))
+            throw Invalid("schema1 manifests are not supported yet");
+        CheckSchemaVersion(root);
+
+        var mediaType = ResolveMediaType(sent, declaredEssence, root);
+        var subject = OptionalDescriptor(root, "subject");
+        var artifactType = OptionalString(root, "artifactType", "artifactType");
+        var annotations = OptionalAnnotations(root, "annotations");
+
+        if (MediaTypes.IsIndex(mediaType))
+        {
+            // An index that also carries image-manifest fields could be read as either (distribution refuses it too).
+            if (Has(root, "config") || Has(root, "layers"))
+                throw Invalid("an image index must not contain \"config\" or \"layers\"");
+            var manifests = RequiredDescriptors(root, "manifests");
+            return new ParsedManifest(mediaType, null, [], manifests, subject, artifactType, annotations);
+        }
+
+        if (Has(root, "manifests"))
+            throw Invalid("an image manifest must not contain \"manifests\"");
+        var config = RequiredDescriptor(root, "config");
+        // image-spec: "layers" is REQUIRED and SHOULD have at least one entry, so an empty array is allowed.
+        var layers = RequiredDescriptors(root, "layers");
+        return new ParsedManifest(mediaType, config, layers, [], subject, artifactType, annotations);
+    }
+
+    private static JsonDocument ReadJson(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            // Parse over our own copy: JsonDocument keeps referring to the buffer until it is disposed.
+            return JsonDocument.Parse(body.ToArray(), JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw Invalid($"manifest is not valid JSON: {e.Message}");
+        }
+    }
+
+    private static void CheckSchemaVersion(JsonElement root)
+    {
+        if (!root.TryGetProperty("schemaVersion", out var version) || version.ValueKind == JsonValueKind.Null)
+            throw Invalid("schemaVersion is missing");
+        if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var value))
+            throw Invalid("schemaVersion must be the number 2");
+        if (value == 1)
+            throw Invalid("schema1 manifests are not supported yet");
+        if (value != 2)
+            throw Invalid($"schemaVersion {value} is not supported; it must be 2");
+    }
+
+    private static string ResolveMediaType(string? sent, string? declared, JsonElement root)
+    {
+        var sentTellsNothing = sent is null or MediaTypes.Json or MediaTypes.OctetStream;
+        if (!sentTellsNothing)
+        {
+            if (!MediaTypes.IsManifest(sent!))
+                throw Invalid($"unsupported manifest media type \"{sent}\"");
+            if (declared is not null && !string.Equals(declared, sent, StringComparison.Ordinal))
+                throw Invalid($"mediaType \"{declared}\" does not match Content-Type \"{sent}\"");
+            return sent!;
+        }
+        if (declared is not null)
+        {
+            return MediaTypes.IsManifest(declared)
+                ? declared
+                : throw Invalid($"unsupported manifest media type \"{declared}\"");
+        }
+        // Neither header nor field: the shape decides, as the image-spec's mediaType guidance allows.
+        if (Has(root, "manifests"))
+            return MediaTypes.OciIndex;
+        if (Has(root, "config"))
+            return MediaTypes.OciManifest;
+        throw Invalid("cannot tell the manifest type: no manifest Content-Type, no mediaType field, and neither \"config\" nor \"manifests\"");
+    }
+
+    private static Descriptor RequiredDescriptor(JsonElement parent, string name) =>
+        OptionalDescriptor(parent, name) ?? throw Invalid($"\"{name}\" is missing");
+
+    private static Descriptor? OptionalDescriptor(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
+            ? ReadDescriptor(value, name)
+            : null;
+
+    private static IReadOnlyList<Descriptor> RequiredDescriptors(JsonElement parent, string name)
+    {
+        if (!parent.TryGetProperty(name, out var array) || array.ValueKind == JsonValueKind.Null)
+            throw Invalid($"\"{name}\" is missing");
+        if (array.ValueKind != JsonValueKind.Array)
+            throw Invalid($"\"{name}\" must be an array");
+        var descriptors = new Descriptor[array.GetArrayLength()];
+        var i = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            descriptors[i] = ReadDescriptor(item, $"{name}[{i}]");
+            i++;
+        }
+        return descriptors;
+    }
+
+    private static Descriptor ReadDescriptor(JsonElement value, string path)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+            throw Invalid($"{path} must be a descriptor object");
+
+        var mediaType = OptionalString(value, "mediaType", $"{path}.mediaType");
+        if (string.IsNullOrEmpty(mediaType))
+            throw Invalid($"{path}.mediaType is missing");
+        if (!IsMediaTypeSyntax(mediaType))
+            throw Invalid($"{path}.mediaType \"{mediaType}\" is not a media type");
+
+        var digestText = OptionalString(value, "digest", $"{path}.digest")
+            ?? throw Invalid($"{path}.digest is missing");
+        if (!Digest.TryParse(digestText, out var digest) || !digest.IsSupported)
+            throw Invalid($"{path}.digest \"{digestText}\" is not a valid sha256 or sha512 digest");
+
+        if (!value.TryGetProperty("size", out var sizeElement) || sizeElement.ValueKind == JsonValueKind.Null)
+            throw Invalid($"{path}.size is missing");
+        if (sizeElement.ValueKind != JsonValueKind.Number || !sizeElement.TryGetInt64(out var size) || size < 0)
+            throw Invalid($"{path}.size must be a non-negative integer");
+
+        var artifactType = OptionalString(value, "artifactType", $"{path}.artifactType");
+        var annotations = OptionalAnnotations(value, $"{path}.annotations", "annotations");
+        return new Descriptor(mediaType, digest, size, artifactType, annotations);
+    }
+
+    private static IReadOnlyDictionary<string, string>? OptionalAnnotations(JsonElement parent, string path, string name = "annotations")
+    {
+        if (!parent.TryGetProperty(name, out var map) || map.ValueKind == JsonValueKind.Null)
+            return null;
+        if (map.ValueKind != JsonValueKind.Object)
+            throw Invalid($"{path} must be an object of strings");
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in map.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.String)
+                throw Invalid($"{path}[\"{property.Name}\"] must be a string");
+            annotations[property.Name] = property.Value.GetString()!;
+        }
+        return annotations;
+    }
+
+    private static string? OptionalString(JsonElement parent, string name, string path)
+    {
+        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : throw Invalid($"{path} must be a string");
+    }
+
+    private static bool Has(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+
+    // RFC 6838 section 4.2: type "/" subtype of restricted-name characters, optionally followed by parameters.
+    private static bool IsMediaTypeSyntax(string mediaType)
+    {
+        var semicolon = mediaType.IndexOf(';');
+        var essence = semicolon < 0 ? mediaType.AsSpan() : mediaType.AsSpan(0, semicolon);
+        var slash = essence.IndexOf('/');
+        if (slash <= 0 || slash == essence.Length - 1)
+            return false;
+        foreach (var c in essence[..slash])
+            if (!IsRestrictedNameChar(c)) return false;
+        foreach (var c in essence[(slash + 1)..])
+            if (!IsRestrictedNameChar(c)) return false;
+        if (semicolon >= 0)
+        {
+            foreach (var c in mediaType.AsSpan(semicolon))
+                if (char.IsControl(c)) return false;
+        }
+        return true;
+    }
+
+    private static bool IsRestrictedNameChar(char c) =>
+        c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
+            or '!' or '#' or '$' or '&' or '-' or '^' or '_' or '.' or '+';
+
+    private static RegistryException Invalid(string message) => new(ErrorCatalog.ManifestInvalid, message);
+}

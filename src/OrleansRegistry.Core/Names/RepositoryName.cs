@@ -1,0 +1,52 @@
+namespace OrleansRegistry.Core;
+
+/// <summary>
+/// The spec's <c>&lt;name&gt;</c> grammar ("Pulling manifests"):
+/// <c>[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*</c>, at most 255 characters.
+/// </summary>
+public static class RepositoryName
+{
+    // Clients cap host + "/" + name at 255; capping the name alone keeps every stored key bounded.
+    public const int MaxLength = 255;
+
+    public static bool IsValid(string? name) => name is not null && IsValid(name.AsSpan());
+
+    // A hand-written scanner: this runs on every request and must not allocate.
+    public static bool IsValid(ReadOnlySpan<char> name)
+    {
+        if (name.IsEmpty || name.Length > MaxLength)
+            return false;
+        var i = 0;
+        while (true)
+        {
+            // path-component: alnum-run (separator alnum-run)*
+            if (!SkipAlphanumerics(name, ref i))
+                return false;
+            while (i < name.Length && name[i] is '.' or '_' or '-')
+            {
+                var start = i;
+                var separator = name[i];
+                while (i < name.Length && name[i] == separator)
+                    i++;
+                var run = i - start;
+                if (separator == '.' && run != 1 || separator == '_' && run > 2)
+                    return false;
+                if (!SkipAlphanumerics(name, ref i))
+                    return false; // a separator must be followed by [a-z0-9], which also rules out mixed "._"
+            }
+            if (i == name.Length)
+                return true;
+            if (name[i] != '/')
+                return false;
+            i++;
+        }
+    }
+
+    private static bool SkipAlphanumerics(ReadOnlySpan<char> s, ref int i)
+    {
+        var start = i;
+        while (i < s.Length && s[i] is (>= 'a' and <= 'z') or (>= '0' and <= '9'))
+            i++;
+        return i > start;
+    }
+}

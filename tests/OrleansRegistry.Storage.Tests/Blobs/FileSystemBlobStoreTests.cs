@@ -1,0 +1,115 @@
+using OrleansRegistry.Storage.Blobs;
+
+namespace OrleansRegistry.Storage.Tests.Blobs;
+
+/// <summary>The conformance suite over a store in a fresh temporary directory, plus what only a filesystem shows.</summary>
+public sealed class FileSystemBlobStoreTests : BlobStoreConformanceTests, IDisposable
+{
+    // The store's root sits one level below a private directory, so that anything written beside it is visible.
+    private readonly string _sandbox = Directory.CreateTempSubdirectory("oreg-blobstore-").FullName;
+    private readonly string _root;
+    private readonly FileSystemBlobStore _store;
+
+    public FileSystemBlobStoreTests()
+    {
+        _root = Path.Combine(_sandbox, "store");
+        _store = new FileSystemBlobStore(_root);
+    }
+
+    protected override IBlobStore Store => _store;
+
+    public void Dispose() => Directory.Delete(_sandbox, recursive: true);
+
+    [Fact]
+    public async Task Blobs_and_uploads_live_at_their_documented_paths()
+    {
+        var content = Bytes(100, seed: 1);
+        var digest = DigestOf(content);
+        var hex = digest["sha256:".Length..];
+        var upload = NewUploadId();
+        await Store.CreateUploadAsync(upload);
+        await WriteAsync(upload, 0, content);
+        var uploadData = Path.Combine(_root, "uploads", upload, "data");
+        var blobPath = Path.Combine(_root, "blobs", "sha256", hex[..2], hex);
+        Assert.Equal(content, await File.ReadAllBytesAsync(uploadData));
+        Assert.False(File.Exists(blobPath)); // nothing at the final path before the commit
+
+        await Store.CommitUploadAsync(upload, content.Length, digest);
+
+        Assert.Equal(content, await File.ReadAllBytesAsync(blobPath));
+        Assert.False(Directory.Exists(Path.Combine(_root, "uploads", upload)));
+    }
+
+    [Fact]
+    public async Task Uploads_are_aged_by_their_last_write()
+    {
+        var stale = NewUploadId();
+        var fresh = NewUploadId();
+        var revived = NewUploadId();
+        foreach (var upload in new[] { stale, fresh, revived })
+            await Store.CreateUploadAsync(upload);
+        var longAgo = DateTime.UtcNow.AddDays(-2);
+        File.SetLastWriteTimeUtc(DataPath(stale), longAgo);
+        File.SetLastWriteTimeUtc(DataPath(revived), longAgo);
+        await WriteAsync(revived, 0, Bytes(10, seed: 2));
+
+        var listed = await ListUploadsAsync(DateTimeOffset.UtcNow.AddDays(-1));
+
+        Assert.Equal([stale], listed);
+    }
+
+    [Fact]
+    public async Task An_upload_directory_left_without_data_is_still_swept()
+    {
+        var upload = NewUploadId();
+        await Store.CreateUploadAsync(upload);
+        File.Delete(DataPath(upload)); // as a commit interrupted between its rename and removing the directory
+        Directory.SetLastWriteTimeUtc(Path.Combine(_root, "uploads", upload), DateTime.UtcNow.AddDays(-2));
+
+        Assert.Equal([upload], await ListUploadsAsync(DateTimeOffset.UtcNow.AddDays(-1)));
+        await Store.DeleteUploadAsync(upload);
+        Assert.Empty(await ListUploadsAsync(DateTimeOffset.UtcNow.AddDays(1)));
+    }
+
+    [Fact]
+    public async Task Foreign_directories_under_uploads_are_not_listed()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "uploads", "not an upload"));
+
+        Assert.Empty(await ListUploadsAsync(DateTimeOffset.UtcNow.AddDays(1)));
+    }
+
+    [Fact]
+    public async Task Commit_without_flushing_to_disk_gives_the_same_blob()
+    {
+        var store = new FileSystemBlobStore(_root, flushToDisk: false);
+        var content = Bytes(4096, seed: 3);
+        var digest = DigestOf(content);
+        var upload = NewUploadId();
+        await store.CreateUploadAsync(upload);
+        await using (var writer = await store.OpenUploadWriterAsync(upload, 0))
+            await writer.WriteAsync(content);
+
+        await store.CommitUploadAsync(upload, content.Length, digest);
+
+        Assert.Equal(content.Length, await Store.StatAsync(digest));
+    }
+
+    [Fact]
+    public async Task Refused_names_leave_nothing_behind()
+    {
+        var upload = NewUploadId();
+        await Store.CreateUploadAsync(upload);
+
+        foreach (var digest in HostileDigests)
+            await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.DeleteAsync(digest));
+        foreach (var hostile in HostileUploadIds)
+            await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.CreateUploadAsync(hostile));
+
+        Assert.Equal([_root], Directory.EnumerateFileSystemEntries(_sandbox));
+        Assert.Equal([Path.Combine(_root, "uploads")], Directory.EnumerateFileSystemEntries(_root));
+        Assert.Equal([Path.Combine(_root, "uploads", upload)], Directory.EnumerateFileSystemEntries(Path.Combine(_root, "uploads")));
+    }
+
+    private string DataPath(string upload) => Path.Combine(_root, "uploads", upload, "data");
+}

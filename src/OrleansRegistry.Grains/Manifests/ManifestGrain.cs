@@ -32,6 +32,9 @@ public sealed class ManifestGrain(
         var content = new ManifestContent(digest, parsed.MediaType, bytes, parsed.Subject?.Digest.ToString());
         if (state.State.Content is not { } old || old.MediaType != content.MediaType)
         {
+            // A repository that holds a manifest exists (tags list, catalog), even when the manifest references
+            // no blob and carries no tag (an empty index pushed by digest): blob links and tags register it too.
+            await index.EnsureRepositoryAsync(repository);
             state.State.Content = content;
             await state.WriteStateAsync();
         }

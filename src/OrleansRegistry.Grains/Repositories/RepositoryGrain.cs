@@ -39,9 +39,10 @@ public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGr
 
     public async Task<bool> UnlinkBlob(string digest)
     {
-        _version++;
+        var unlinked = await index.UnlinkBlobAsync(Name, digest);
+        Invalidated();
         _blobs.Remove(digest);
-        return await index.UnlinkBlobAsync(Name, digest);
+        return unlinked;
     }
 
     public async Task<string?> ResolveTag(string tag)
@@ -63,16 +64,23 @@ public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGr
 
     public async Task<bool> Untag(string tag)
     {
-        _version++;
+        var deleted = await index.DeleteTagAsync(Name, tag);
+        Invalidated();
         _tags.Remove(tag);
-        return await index.DeleteTagAsync(Name, tag);
+        return deleted;
     }
 
     public async Task ManifestDeleted(string digest)
     {
-        _version++;
-        foreach (var tag in await index.DeleteTagsPointingToAsync(Name, digest)) _tags.Remove(tag);
+        var deleted = await index.DeleteTagsPointingToAsync(Name, digest);
+        Invalidated();
+        foreach (var tag in deleted) _tags.Remove(tag);
     }
+
+    // Called after a removal reached the index, never before: a read that interleaved during the removal may have
+    // seen the old row; bumping the version then stops it caching that, and removing the key drops anything it
+    // cached before this point. (Bumping only before the await let such a read cache a deleted tag for good.)
+    private void Invalidated() => _version++;
 
     private async Task RegisterAsync()
     {

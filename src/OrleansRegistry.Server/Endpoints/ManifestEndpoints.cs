@@ -30,7 +30,12 @@ public static class ManifestEndpoints
     public static async Task<IResult> Put(HttpContext context, V2Route route, IGrainFactory grains)
     {
         if (!Reference.TryParse(route.Argument, out var reference))
-            throw new RegistryException(ErrorCatalog.TagInvalid, $"'{route.Argument}' is neither a valid tag nor a digest");
+        {
+            // Tags cannot contain ':', so a reference with one was meant as a digest: say which part is wrong.
+            throw route.Argument.Contains(':')
+                ? new RegistryException(ErrorCatalog.DigestInvalid, $"'{route.Argument}' is not a valid digest")
+                : new RegistryException(ErrorCatalog.TagInvalid, $"'{route.Argument}' is not a valid tag");
+        }
         var bytes = await ReadBodyAsync(context.Request);
 
         var algorithm = reference.Digest is { } d ? d.Algorithm : Digest.Sha256;
@@ -72,7 +77,8 @@ public static class ManifestEndpoints
     {
         const int limit = ManifestParser.MaxManifestBytes;
         if (request.ContentLength > limit) throw TooLarge();
-        var buffer = new ArrayBufferWriter<byte>((int)(request.ContentLength ?? 16 * 1024));
+        // ArrayBufferWriter refuses a capacity of 0, which an empty body (Content-Length: 0) would ask for.
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(1, (int)(request.ContentLength ?? 16 * 1024)));
         while (true)
         {
             var read = await request.Body.ReadAsync(buffer.GetMemory(16 * 1024), request.HttpContext.RequestAborted);

@@ -24,10 +24,15 @@ public static class RequestArguments
     {
         var last = request.Query["last"].ToString();
         var n = request.Query["n"].ToString();
-        var limit = DefaultPageSize;
-        if (n.Length > 0 && (!int.TryParse(n, System.Globalization.NumberStyles.None, null, out limit)))
-            throw new RegistryException(ErrorCatalog.PaginationNumberInvalid, $"n '{n}' is not a non-negative integer");
-        return (Math.Min(limit, MaxPageSize), last.Length > 0 ? last : null);
+        long limit = DefaultPageSize;
+        if (n.Length > 0 && !long.TryParse(n, System.Globalization.NumberStyles.None, null, out limit))
+        {
+            // Digits only, but beyond a long: still a valid request for "many", served as the largest page.
+            if (!n.All(char.IsAsciiDigit))
+                throw new RegistryException(ErrorCatalog.PaginationNumberInvalid, $"n '{n}' is not a non-negative integer");
+            limit = MaxPageSize;
+        }
+        return ((int)Math.Min(limit, MaxPageSize), last.Length > 0 ? last : null);
     }
 
     /// <summary>The declared body length, or null when the body is chunked or absent.</summary>

@@ -32,6 +32,9 @@ public static class RequestArguments
                 throw new RegistryException(ErrorCatalog.PaginationNumberInvalid, $"n '{n}' is not a non-negative integer");
             limit = MaxPageSize;
         }
+        // Names and tags never contain NUL (PostgreSQL text can't either); cutting there selects the same page.
+        var nul = last.IndexOf('\0');
+        if (nul >= 0) last = last[..nul];
         return ((int)Math.Min(limit, MaxPageSize), last.Length > 0 ? last : null);
     }
 

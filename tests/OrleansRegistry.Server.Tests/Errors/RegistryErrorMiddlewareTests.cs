@@ -1,0 +1,94 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using OrleansRegistry.Core;
+using OrleansRegistry.Grains.Abstractions.Errors;
+using OrleansRegistry.Server.Errors;
+
+namespace OrleansRegistry.Server.Tests.Errors;
+
+/// <summary>
+/// The error middleware in isolation (a real seam: the request delegate it wraps throws). What a client sees
+/// end to end is covered by the Api tests; here the unexpected-exception path, which no valid HTTP request
+/// should be able to reach, is forced.
+/// </summary>
+public sealed class RegistryErrorMiddlewareTests
+{
+    [Fact] // issue: an unexpected exception is 500 UNKNOWN with an id in detail that matches a log line
+    public async Task Unexpected_exception_is_500_UNKNOWN_with_an_id_that_is_logged()
+    {
+        var logger = new CapturingLogger();
+        var (status, body) = await RunAsync(_ => throw new InvalidOperationException("boom"), logger);
+
+        Assert.Equal(500, status);
+        Assert.True(ErrorResponse.TryParse(Encoding.UTF8.GetBytes(body), out var response));
+        var error = Assert.Single(response!.Errors);
+        Assert.Equal("UNKNOWN", error.Code);
+        var id = error.Detail!.Value.GetProperty("id").GetString();
+        Assert.False(string.IsNullOrEmpty(id));
+        var line = Assert.Single(logger.Lines, l => l.Contains(id!));
+        Assert.Contains("boom", line);
+        Assert.DoesNotContain("boom", body); // no internals leak to the client
+        Assert.DoesNotContain("   at ", body);
+    }
+
+    [Fact]
+    public async Task Registry_exception_keeps_its_code_status_and_detail()
+    {
+        var (status, body) = await RunAsync(
+            _ => throw new RegistryException(ErrorCatalog.BlobUnknown, "no such blob", new { digest = "sha256:00" }),
+            new CapturingLogger());
+
+        Assert.Equal(404, status);
+        Assert.True(ErrorResponse.TryParse(Encoding.UTF8.GetBytes(body), out var response));
+        var error = Assert.Single(response!.Errors);
+        Assert.Equal(("BLOB_UNKNOWN", "no such blob"), (error.Code, error.Message));
+        Assert.Equal("sha256:00", error.Detail!.Value.GetProperty("digest").GetString());
+    }
+
+    [Fact] // a grain's error crosses the grain boundary as RegistryGrainException and maps the same way
+    public async Task Grain_exception_maps_through_the_catalog()
+    {
+        var (status, body) = await RunAsync(
+            _ => throw new RegistryGrainException(ErrorCatalog.ManifestBlobUnknown.Code, "layer missing", "{\"digest\":\"sha256:11\"}"),
+            new CapturingLogger());
+
+        Assert.Equal(ErrorCatalog.ManifestBlobUnknown.HttpStatus, status);
+        Assert.True(ErrorResponse.TryParse(Encoding.UTF8.GetBytes(body), out var response));
+        Assert.Equal("MANIFEST_BLOB_UNKNOWN", Assert.Single(response!.Errors).Code);
+    }
+
+    [Fact] // a dead or hung silo is retryable, never a bare 500 (toolchain-facts: Orleans)
+    public async Task Timeout_is_503_UNAVAILABLE()
+    {
+        var (status, body) = await RunAsync(_ => throw new TimeoutException("grain call timed out"), new CapturingLogger());
+        Assert.Equal(503, status);
+        Assert.Contains("UNAVAILABLE", body);
+    }
+
+    private static async Task<(int Status, string Body)> RunAsync(RequestDelegate next, CapturingLogger logger)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Request.Path = "/v2/a/manifests/latest";
+        var body = new MemoryStream();
+        context.Response.Body = body;
+        await new RegistryErrorMiddleware(next, logger).InvokeAsync(context);
+        return (context.Response.StatusCode, Encoding.UTF8.GetString(body.ToArray()));
+    }
+
+    private sealed class CapturingLogger : ILogger<RegistryErrorMiddleware>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter)
+        {
+            lock (Lines) Lines.Add($"{logLevel} {formatter(state, exception)} {exception}");
+        }
+    }
+}

@@ -52,6 +52,10 @@ public sealed class UploadSessionGrain(
                 $"chunk starts at {s} but the upload has {state.State.Offset} bytes");
         _lease = Guid.NewGuid();
         _leaseTakenAt = clock.GetUtcNow();
+        // The lease lives only in this activation, and a long chunk (a whole layer streamed in one PATCH) makes no
+        // grain call until it ends: without this, idle collection could deactivate the grain mid-chunk and the
+        // finished chunk would be refused.
+        DelayDeactivation(options.Value.WriterLeaseTimeout);
         return Task.FromResult(new UploadLease(_lease.Value, state.State.Offset));
     }
 
@@ -59,7 +63,7 @@ public sealed class UploadSessionGrain(
     {
         EnsureLease(leaseId);
         if (newOffset < state.State.Offset) throw new ArgumentOutOfRangeException(nameof(newOffset));
-        _lease = null;
+        ReleaseLease();
         if (newOffset != state.State.Offset)
         {
             state.State.Offset = newOffset;
@@ -71,8 +75,14 @@ public sealed class UploadSessionGrain(
 
     public Task AbortWrite(Guid leaseId)
     {
-        if (_lease == leaseId) _lease = null;
+        if (_lease == leaseId) ReleaseLease();
         return Task.CompletedTask;
+    }
+
+    private void ReleaseLease()
+    {
+        _lease = null;
+        DelayDeactivation(TimeSpan.Zero); // back to ordinary idle collection
     }
 
     public async Task Finish(Guid leaseId, string digest)
@@ -117,7 +127,9 @@ public sealed class UploadSessionGrain(
 
     private void EnsureLease(Guid leaseId)
     {
-        if (!IsOpen || _lease != leaseId)
+        // Cancelled or expired while the chunk was arriving: the session is gone (code-3), no one else wrote.
+        if (!IsOpen) throw Unknown("the upload session was cancelled or has expired");
+        if (_lease != leaseId)
             throw new RegistryGrainException(ErrorCatalog.BlobUploadInvalid.Code, "the upload was changed by another writer");
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.Net.Http.Headers;
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions.Repositories;
 using OrleansRegistry.Server.Errors;
@@ -21,23 +20,18 @@ public static class BlobEndpoints
         headers.ETag = $"\"{digest}\"";
         headers.AcceptRanges = "bytes";
 
-        var range = ByteRange.Evaluate(context.Request.Headers.Range, size, out _, out _);
+        var range = ByteRange.Evaluate(context.Request.Headers.Range, size, out var start, out var length);
         if (range == ByteRangeResult.NotSatisfiable)
         {
             headers.ContentRange = $"bytes */{size}";
             return RegistryErrorResult.From(ErrorCatalog.RangeNotSatisfiable, $"the blob has {size} bytes");
         }
-        if (HttpMethods.IsHead(context.Request.Method))
-        {
-            context.Response.ContentType = MediaTypes.OctetStream;
-            context.Response.ContentLength = size;
-            return TypedResults.Ok();
-        }
+        var partial = range == ByteRangeResult.Satisfiable;
+        if (!partial) (start, length) = (0, size);
+        if (HttpMethods.IsHead(context.Request.Method)) return new BlobContentResult(Stream.Null, size, start, length, partial);
 
         var stream = await store.OpenReadAsync(digest.ToString(), context.RequestAborted) ?? throw BlobUnknown(digest);
-        // ASP.NET serves the (single) range and 206/Content-Range; unsatisfiable ranges were answered above.
-        return TypedResults.Stream(stream, MediaTypes.OctetStream, entityTag: new EntityTagHeaderValue($"\"{digest}\""),
-            enableRangeProcessing: range == ByteRangeResult.Satisfiable);
+        return new BlobContentResult(stream, size, start, length, partial);
     }
 
     public static async Task<IResult> Delete(V2Route route, IGrainFactory grains)

@@ -11,10 +11,11 @@ public static class TagEndpoints
     {
         var (limit, last) = RequestArguments.Page(context.Request);
         var ct = context.RequestAborted;
-        if (!await index.RepositoryExistsAsync(route.Name, ct))
+        var page = limit == 0 ? [] : await index.ListTagsAsync(route.Name, last, limit + 1, ct);
+        // A page with tags proves the repository exists; only an empty one costs a second query.
+        if (page.Count == 0 && !await index.RepositoryExistsAsync(route.Name, ct))
             throw new RegistryException(ErrorCatalog.NameUnknown, $"repository {route.Name} is not known to this registry",
                 new { name = route.Name });
-        var page = limit == 0 ? [] : await index.ListTagsAsync(route.Name, last, limit + 1, ct);
         var tags = Pagination.TakePage(context, page, limit, $"/v2/{route.Name}/tags/list");
         return TypedResults.Json(new TagList(route.Name, tags));
     }

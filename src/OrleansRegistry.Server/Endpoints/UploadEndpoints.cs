@@ -31,10 +31,23 @@ public static class UploadEndpoints
             return TypedResults.Created(BlobLocation(route.Name, digest.ToString()), (object?)null);
         }
 
+        var algorithm = DigestAlgorithm(query["digest-algorithm"]);
         var uploadId = BlobUploader.NewUploadId();
-        var status = await uploader.OpenAsync(route.Name, uploadId);
+        var status = await uploader.OpenAsync(route.Name, uploadId, algorithm);
         return Accepted(context, route.Name, uploadId, status.Offset);
     }
+
+    /// <summary>
+    /// end-4c <c>?digest-algorithm=</c>: the algorithm the finishing digest will use. One this registry cannot verify is
+    /// refused now (spec: "Pushing blobs": unsupported algorithm → 400) rather than after the client sent every byte.
+    /// </summary>
+    private static string DigestAlgorithm(string? value) => value switch
+    {
+        null or "" => Digest.Sha256,
+        Digest.Sha256 or Digest.Sha512 => value,
+        _ => throw new RegistryException(ErrorCatalog.DigestInvalid,
+            $"digest-algorithm '{value}' is not supported (sha256, sha512)", new { algorithm = value }),
+    };
 
     public static async Task<IResult> Status(HttpContext context, V2Route route, IGrainFactory grains)
     {

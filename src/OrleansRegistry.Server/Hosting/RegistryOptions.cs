@@ -14,7 +14,14 @@ public sealed class RegistryOptions
     /// <summary><c>Localhost</c> (one silo) or <c>AdoNet</c> (membership in PostgreSQL, for several silos).</summary>
     public string Clustering { get; set; } = "Localhost";
 
+    /// <summary>Names one deployment's cluster membership; silos of one cluster share it.</summary>
     public string ClusterId { get; set; } = "orleans-registry";
+
+    /// <summary>
+    /// Keys every stored grain state row: it must never change for a deployment, or everything stored before
+    /// becomes invisible. Kept apart from <see cref="ClusterId"/>, which may change from one rollout to the next.
+    /// </summary>
+    public string ServiceId { get; set; } = "orleans-registry";
 
     public int SiloPort { get; set; } = 11111;
 

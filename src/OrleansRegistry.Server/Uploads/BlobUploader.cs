@@ -16,11 +16,16 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, UploadH
 
     public static string NewUploadId() => Guid.NewGuid().ToString("D");
 
-    /// <summary>Opens a session for a repository (POST without digest).</summary>
-    public async Task<UploadStatus> OpenAsync(string repository, string uploadId)
+    /// <summary>
+    /// Opens a session for a repository (POST without digest). <paramref name="algorithm"/> (end-4c) seeds the hash
+    /// state, so that a first chunk written through this silo is hashed with the algorithm the finish will ask for.
+    /// </summary>
+    public async Task<UploadStatus> OpenAsync(string repository, string uploadId, string algorithm = Digest.Sha256)
     {
         await store.CreateUploadAsync(uploadId);
-        return await grains.GetGrain<IUploadSessionGrain>(uploadId).Open(repository);
+        var status = await grains.GetGrain<IUploadSessionGrain>(uploadId).Open(repository);
+        if (algorithm != Digest.Sha256) hashes.Put(uploadId, 0, DigestHasher.Create(algorithm));
+        return status;
     }
 
     /// <summary>Appends one chunk (PATCH). <paramref name="start"/> comes from Content-Range, when given.</summary>

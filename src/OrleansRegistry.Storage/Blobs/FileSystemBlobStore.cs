@@ -71,7 +71,7 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
             // Drops the partial tail a dropped chunk may have left beyond the committed offset.
             if (stream.Length > offset) stream.SetLength(offset);
             stream.Position = offset;
-            return (Stream)stream;
+            return flushToDisk ? new EarlyWritebackStream(stream) : (Stream)stream;
         }
         catch
         {

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text;
+using OrleansRegistry.Server.Tests.Infrastructure;
+
+namespace OrleansRegistry.Server.Tests.Interop;
+
+/// <summary>
+/// The reference registry, CNCF distribution 2.8.2 (Debian <c>docker-registry</c>), as a child process on a free
+/// loopback port with its own config (filesystem storage in a temp directory, deletes enabled, log level warn),
+/// never its system service. Stopped with SIGTERM, killed if it lingers.
+/// </summary>
+public sealed class DistributionRegistryFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _root = new();
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public string HostPort { get; private set; } = "";
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public async Task InitializeAsync()
+    {
+        var port = FreePort.Next();
+        HostPort = $"127.0.0.1:{port}";
+        var storage = Directory.CreateDirectory(_root.Child("storage")).FullName;
+        var config = _root.Child("config.yml");
+        await File.WriteAllTextAsync(config, $"""
+            version: 0.1
+            log:
+              level: warn
+              accesslog:
+                disabled: true
+            storage:
+              filesystem:
+                rootdirectory: {storage}
+              delete:
+                enabled: true
+              cache:
+                blobdescriptor: inmemory
+            http:
+              addr: {HostPort}
+              secret: interop-test-only
+            """);
+
+        var start = new ProcessStartInfo("docker-registry")
+        {
+            ArgumentList = { "serve", config },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(start) ?? throw new InvalidOperationException("could not start docker-registry");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"docker-registry exited at start:\n{Output}");
+            try
+            {
+                using var response = await probe.GetAsync($"http://{HostPort}/v2/");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"docker-registry did not answer GET /v2/ on {HostPort} within 30 s:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _ = kill(_process.Id, 15);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try { await _process.WaitForExitAsync(cts.Token); }
+            catch (OperationCanceledException) { _process.Kill(); await _process.WaitForExitAsync(); }
+        }
+        _process?.Dispose();
+        _root.Dispose();
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+}

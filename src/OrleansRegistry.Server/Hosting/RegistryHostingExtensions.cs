@@ -25,6 +25,7 @@ public static class RegistryHostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<IRegistryIndex, PostgresRegistryIndex>();
+        builder.Services.AddHostedService<DatabaseWarmup>();
         builder.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs"), options.FlushBlobsToDisk));
         builder.Services.AddSingleton<UploadHashCache>();
         builder.Services.AddSingleton<BlobUploader>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OrleansRegistry.Storage.Index;
 
 namespace OrleansRegistry.Server.Hosting;
@@ -8,16 +9,16 @@ namespace OrleansRegistry.Server.Hosting;
 /// each backend loads its catalog caches and the query paths are compiled: hundreds of milliseconds of p99.
 /// A failure here is only logged: requests open connections on demand anyway.
 /// </summary>
-public sealed class DatabaseWarmup(IRegistryIndex index, ILogger<DatabaseWarmup> logger) : IHostedService
+public sealed class DatabaseWarmup(IRegistryIndex index, IOptions<RegistryOptions> options, ILogger<DatabaseWarmup> logger)
+    : IHostedService
 {
-    private const int Connections = 16;
     private const string NoSuchName = "warmup/none";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await Task.WhenAll(Enumerable.Range(0, Connections).Select(async _ =>
+            await Task.WhenAll(Enumerable.Range(0, options.Value.DatabaseConnections).Select(async _ =>
             {
                 await index.ListTagsAsync(NoSuchName, null, 1, cancellationToken);
                 await index.ListTagsAsync(NoSuchName, "a", 1, cancellationToken);

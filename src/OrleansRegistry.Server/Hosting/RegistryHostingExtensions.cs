@@ -21,9 +21,10 @@ public static class RegistryHostingExtensions
                 "ConnectionStrings:Registry is not set (env ConnectionStrings__Registry); scripts/run sets it for a private PostgreSQL");
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
 
+        builder.Services.Configure<RegistryOptions>(config.GetSection(RegistryOptions.Section));
         builder.Services.Configure<UploadOptions>(config.GetSection($"{RegistryOptions.Section}:Uploads"));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(NpgsqlDataSource.Create(WithPoolSize(connectionString, options.DatabaseConnections)));
         builder.Services.AddSingleton<IRegistryIndex, PostgresRegistryIndex>();
         builder.Services.AddHostedService<DatabaseWarmup>();
         builder.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs"), options.FlushBlobsToDisk));
@@ -54,5 +55,12 @@ public static class RegistryHostingExtensions
                     new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>()));
         });
         return builder;
+    }
+
+    private static string WithPoolSize(string connectionString, int connections)
+    {
+        if (System.Text.RegularExpressions.Regex.IsMatch(connectionString, @"max\w*\s*pool\s*size", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+            return connectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = connections }.ConnectionString;
     }
 }

@@ -23,6 +23,13 @@ public sealed class RegistryOptions
     /// </summary>
     public string ServiceId { get; set; } = "orleans-registry";
 
+    /// <summary>
+    /// PostgreSQL connections this silo's registry queries use at most (unless the connection string sets a pool
+    /// size), all opened at start-up. More concurrent queries than cores only queue inside PostgreSQL, and a burst
+    /// that opens new backends mid-load stalls for hundreds of milliseconds.
+    /// </summary>
+    public int DatabaseConnections { get; set; } = 16;
+
     public int SiloPort { get; set; } = 11111;
 
     public int GatewayPort { get; set; } = 30000;

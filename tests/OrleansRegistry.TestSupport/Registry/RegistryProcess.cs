@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace OrleansRegistry.Server.Tests.Infrastructure;
+namespace OrleansRegistry.TestSupport.Registry;
 
 /// <summary>
 /// The real registry server as a child process on loopback: the same binary scripts/run starts, with its own

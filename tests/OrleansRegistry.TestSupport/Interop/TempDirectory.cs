@@ -1,4 +1,4 @@
-namespace OrleansRegistry.Server.Tests.Interop;
+namespace OrleansRegistry.TestSupport.Interop;
 
 /// <summary>A fresh directory under the system temp directory, removed on dispose (layouts hold tens of MiB).</summary>
 public sealed class TempDirectory : IDisposable

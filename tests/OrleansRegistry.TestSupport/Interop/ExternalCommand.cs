@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace OrleansRegistry.Server.Tests.Interop;
+namespace OrleansRegistry.TestSupport.Interop;
 
 /// <summary>What a finished external command left behind. Stdout stays bytes: <c>skopeo inspect --raw</c> prints a
 /// manifest, and the tests compare it byte for byte.</summary>

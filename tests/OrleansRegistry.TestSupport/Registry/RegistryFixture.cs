@@ -1,6 +1,5 @@
-using OrleansRegistry.TestSupport;
 
-namespace OrleansRegistry.Server.Tests.Infrastructure;
+namespace OrleansRegistry.TestSupport.Registry;
 
 /// <summary>One real registry (process + fresh database + fresh data directory) shared by a test collection.</summary>
 public sealed class RegistryFixture : IAsyncLifetime
@@ -39,10 +38,4 @@ public sealed class RegistryFixture : IAsyncLifetime
         if (_registry is not null) await _registry.DisposeAsync();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class RegistryCollection : ICollectionFixture<RegistryFixture>
-{
-    public const string Name = "registry";
 }

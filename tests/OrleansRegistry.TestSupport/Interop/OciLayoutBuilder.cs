@@ -2,9 +2,9 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
-using OrleansRegistry.Server.Tests.Infrastructure;
+using OrleansRegistry.TestSupport.Registry;
 
-namespace OrleansRegistry.Server.Tests.Interop;
+namespace OrleansRegistry.TestSupport.Interop;
 
 /// <summary>A content descriptor as image-spec writes it; <see cref="Os"/>/<see cref="Architecture"/> only matter for index entries.</summary>
 public sealed record LayoutDescriptor(string MediaType, string Digest, long Size, string? Os = null, string? Architecture = null);
@@ -56,7 +56,7 @@ public sealed class OciLayoutBuilder
 
     public LayoutDescriptor AddBlob(byte[] data, string mediaType)
     {
-        var digest = TestImages.Digest(data);
+        var digest = OciDigest(data);
         File.WriteAllBytes(Layout.BlobPath(digest), data);
         return new LayoutDescriptor(mediaType, digest, data.Length);
     }
@@ -71,7 +71,7 @@ public sealed class OciLayoutBuilder
             {
                 ModificationTime = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero),
                 Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-                DataStream = new MemoryStream(TestImages.RandomBytes(fileBytes, seed)),
+                DataStream = new MemoryStream(SeededBytes(fileBytes, seed)),
             };
             writer.WriteEntry(entry);
         }
@@ -98,11 +98,11 @@ public sealed class OciLayoutBuilder
         var manifest = JsonSerializer.SerializeToUtf8Bytes(new
         {
             schemaVersion = 2,
-            mediaType = TestImages.OciManifest,
+            mediaType = "application/vnd.oci.image.manifest.v1+json",
             config = new { mediaType = configDescriptor.MediaType, digest = configDescriptor.Digest, size = configDescriptor.Size },
             layers = layers.Select(l => new { mediaType = l.Layer.MediaType, digest = l.Layer.Digest, size = l.Layer.Size }).ToArray(),
         });
-        return AddBlob(manifest, TestImages.OciManifest) with { Os = "linux", Architecture = architecture };
+        return AddBlob(manifest, "application/vnd.oci.image.manifest.v1+json") with { Os = "linux", Architecture = architecture };
     }
 
     public LayoutDescriptor AddIndex(IReadOnlyList<LayoutDescriptor> children)
@@ -110,7 +110,7 @@ public sealed class OciLayoutBuilder
         var index = JsonSerializer.SerializeToUtf8Bytes(new
         {
             schemaVersion = 2,
-            mediaType = TestImages.OciIndex,
+            mediaType = "application/vnd.oci.image.index.v1+json",
             manifests = children.Select(c => new
             {
                 mediaType = c.MediaType,
@@ -119,7 +119,7 @@ public sealed class OciLayoutBuilder
                 platform = new { architecture = c.Architecture, os = c.Os },
             }).ToArray(),
         });
-        return AddBlob(index, TestImages.OciIndex);
+        return AddBlob(index, "application/vnd.oci.image.index.v1+json");
     }
 
     public void Tag(LayoutDescriptor descriptor, string tag) => _tags.Add((descriptor, tag));
@@ -130,7 +130,7 @@ public sealed class OciLayoutBuilder
         var index = JsonSerializer.SerializeToUtf8Bytes(new
         {
             schemaVersion = 2,
-            mediaType = TestImages.OciIndex,
+            mediaType = "application/vnd.oci.image.index.v1+json",
             manifests = _tags.Select(t => new
             {
                 mediaType = t.Descriptor.MediaType,
@@ -140,5 +140,14 @@ public sealed class OciLayoutBuilder
             }).ToArray(),
         });
         File.WriteAllBytes(Path.Combine(Layout.Directory, "index.json"), index);
+    }
+
+    private static string OciDigest(byte[] data) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(data));
+
+    private static byte[] SeededBytes(int size, int seed)
+    {
+        var data = new byte[size];
+        new Random(seed).NextBytes(data);
+        return data;
     }
 }

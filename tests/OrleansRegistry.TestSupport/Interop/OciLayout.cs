@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace OrleansRegistry.Server.Tests.Interop;
+namespace OrleansRegistry.TestSupport.Interop;
 
 /// <summary>
 /// Reads an OCI image layout directory (image-spec "OCI Image Layout": <c>oci-layout</c>, <c>index.json</c>,

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace OrleansRegistry.Server.Tests.Interop;
+namespace OrleansRegistry.TestSupport.Interop;
 
 /// <summary>
 /// skopeo 1.9.3 (Debian) as a registry client. Every call gets a private, fresh blob-info cache: skopeo remembers

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
-using OrleansRegistry.Server.Tests.Infrastructure;
+using OrleansRegistry.TestSupport.Registry;
 
-namespace OrleansRegistry.Server.Tests.Interop;
+namespace OrleansRegistry.TestSupport.Interop;
 
 /// <summary>
 /// The reference registry, CNCF distribution 2.8.2 (Debian <c>docker-registry</c>), as a child process on a free

@@ -12,11 +12,14 @@ public static class MediaTypes
     public const string DockerConfig = "application/vnd.docker.container.image.v1+json";
     public const string DockerSchema1Signed = "application/vnd.docker.distribution.manifest.v1+prettyjws";
     public const string DockerSchema1 = "application/vnd.docker.distribution.manifest.v1+json";
+    /// <summary>The type distribution gives schema1 fsLayers (schema1 <c>MediaTypeManifestLayer</c>).</summary>
+    public const string DockerSchema1Layer = "application/vnd.docker.container.image.rootfs.diff+x-gtar";
     public const string Json = "application/json";
     public const string OctetStream = "application/octet-stream";
 
-    /// <summary>True for the manifest types this registry stores: OCI image manifest and index, Docker schema2 manifest and list.</summary>
-    public static bool IsManifest(string mediaType) => IsImageManifest(mediaType) || IsIndex(mediaType);
+    /// <summary>True for the manifest types this registry stores: OCI image manifest and index, Docker schema2 manifest and
+    /// list, Docker schema1 (signed, or its unsigned type name, which is accepted only with verified signatures too).</summary>
+    public static bool IsManifest(string mediaType) => IsImageManifest(mediaType) || IsIndex(mediaType) || IsSchema1(mediaType);
 
     /// <summary>True for an OCI image manifest or a Docker schema2 manifest (one config, a list of layers).</summary>
     public static bool IsImageManifest(string mediaType) =>
@@ -26,7 +29,7 @@ public static class MediaTypes
     public static bool IsIndex(string mediaType) =>
         Is(mediaType, OciIndex) || Is(mediaType, DockerManifestList);
 
-    /// <summary>True for either Docker schema1 type, which this registry recognises only to refuse.</summary>
+    /// <summary>True for either Docker schema1 type: accepted only signed, with every signature verified.</summary>
     public static bool IsSchema1(string mediaType) =>
         Is(mediaType, DockerSchema1Signed) || Is(mediaType, DockerSchema1);
 
@@ -56,7 +59,7 @@ public static class MediaTypes
     private static readonly string[] Known =
     [
         OciManifest, OciIndex, DockerManifest, DockerManifestList, Json, OctetStream, OciEmptyJson, OciConfig,
-        DockerConfig, DockerSchema1Signed, DockerSchema1,
+        DockerConfig, DockerSchema1Signed, DockerSchema1, DockerSchema1Layer,
     ];
 
     // Media types compare case-insensitively (RFC 9110, section 8.3.1).

@@ -8,8 +8,8 @@ public sealed class MediaTypesTests
     [InlineData(MediaTypes.OciIndex, true, true)]
     [InlineData(MediaTypes.DockerManifestList, true, true)]
     [InlineData("Application/VND.OCI.Image.Index.v1+JSON", true, true)] // RFC 9110 8.3.1: case-insensitive
-    [InlineData(MediaTypes.DockerSchema1Signed, false, false)]
-    [InlineData(MediaTypes.DockerSchema1, false, false)]
+    [InlineData(MediaTypes.DockerSchema1Signed, true, false)] // stored when every signature verifies
+    [InlineData(MediaTypes.DockerSchema1, true, false)]
     [InlineData(MediaTypes.OciConfig, false, false)]
     [InlineData(MediaTypes.OciEmptyJson, false, false)]
     [InlineData(MediaTypes.Json, false, false)]

@@ -1,10 +1,11 @@
 using System.Text.Json;
+using OrleansRegistry.Core.Schema1;
 
 namespace OrleansRegistry.Core;
 
 /// <summary>
 /// Validates a pushed manifest and extracts its references (spec: "Pushing Manifests"; image-spec "Image Manifest",
-/// "Image Index", "Descriptors"). Strict enough to refuse garbage and ambiguous documents, lenient about everything
+/// "Image Index", "Descriptors"; Docker schema1 signed manifests through <see cref="SignedManifest"/>). Strict enough to refuse garbage and ambiguous documents, lenient about everything
 /// the specs allow: unknown fields, unknown media types of referenced content, platform objects, empty layers.
 /// </summary>
 public static class ManifestParser
@@ -34,10 +35,10 @@ public static class ManifestParser
             throw Invalid("manifest must be a JSON object");
 
         var sent = MediaTypes.Essence(contentType);
+        if (IsSchema1(sent, root))
+            return ParseSchema1(body);
         var declared = OptionalString(root, "mediaType", "mediaType");
         var declaredEssence = MediaTypes.Essence(declared);
-        if (sent is not null && MediaTypes.IsSchema1(sent) || declaredEssence is not null && MediaTypes.IsSchema1(declaredEssence))
-            throw Invalid("schema1 manifests are not supported yet");
         CheckSchemaVersion(root);
 
         var mediaType = ResolveMediaType(sent, declaredEssence, root);
@@ -62,6 +63,56 @@ public static class ManifestParser
         return new ParsedManifest(mediaType, config, layers, [], subject, artifactType, annotations);
     }
 
+    /// <summary>
+    /// True when <paramref name="body"/> is to be read as a Docker schema1 manifest: sent with a schema1 Content-Type, or
+    /// sent with none (or application/json, application/octet-stream: distribution registers schema1 for "" and
+    /// application/json) and the document says <c>"schemaVersion": 1</c> or a schema1 <c>mediaType</c>.
+    /// </summary>
+    internal static bool IsSchema1Document(string? contentType, ReadOnlySpan<byte> body)
+    {
+        var sent = MediaTypes.Essence(contentType);
+        if (sent is not null && MediaTypes.IsSchema1(sent)) return true;
+        if (!SentTellsNothing(sent)) return false;
+        try
+        {
+            using var document = JsonDocument.Parse(body.ToArray(), JsonOptions);
+            return document.RootElement.ValueKind == JsonValueKind.Object && IsSchema1(sent, document.RootElement);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsSchema1(string? sent, JsonElement root)
+    {
+        if (sent is not null && MediaTypes.IsSchema1(sent)) return true;
+        if (!SentTellsNothing(sent)) return false;
+        if (root.TryGetProperty("mediaType", out var declared) && declared.ValueKind == JsonValueKind.String
+            && MediaTypes.Essence(declared.GetString()) is { } essence && MediaTypes.IsSchema1(essence))
+            return true;
+        return root.TryGetProperty("schemaVersion", out var version) && version.ValueKind == JsonValueKind.Number
+            && version.TryGetInt32(out var number) && number == 1;
+    }
+
+    private static bool SentTellsNothing(string? sent) => sent is null or MediaTypes.Json or MediaTypes.OctetStream;
+
+    /// <summary>
+    /// Docker schema1 (distribution v2.8 <c>manifest/schema1</c>): accepted only when it carries signatures and every one
+    /// verifies (MANIFEST_UNVERIFIED otherwise, as distribution's verifyManifest); its blobs are the fsLayers blobSums
+    /// (distribution's <c>References()</c>, which gives them no size). Stored as the signed type whichever schema1 type was
+    /// sent, since the stored bytes are the signed document (distribution serves schema1 as v1+prettyjws too).
+    /// </summary>
+    private static ParsedManifest ParseSchema1(ReadOnlySpan<byte> body)
+    {
+        var signed = SignedManifest.Parse(body);
+        signed.Verify();
+        var layers = signed.Manifest.FsLayers
+            .Select(l => new Descriptor(MediaTypes.DockerSchema1Layer, l.BlobSum, 0))
+            .ToArray();
+        return new ParsedManifest(MediaTypes.DockerSchema1Signed, null, layers, [], null, null, null);
+    }
+
     private static JsonDocument ReadJson(ReadOnlySpan<byte> body)
     {
         try
@@ -82,15 +133,14 @@ public static class ManifestParser
         if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var value))
             throw Invalid("schemaVersion must be the number 2");
         if (value == 1)
-            throw Invalid("schema1 manifests are not supported yet");
+            throw Invalid($"schemaVersion 1 is Docker schema1; push it as {MediaTypes.DockerSchema1Signed}");
         if (value != 2)
             throw Invalid($"schemaVersion {value} is not supported; it must be 2");
     }
 
     private static string ResolveMediaType(string? sent, string? declared, JsonElement root)
     {
-        var sentTellsNothing = sent is null or MediaTypes.Json or MediaTypes.OctetStream;
-        if (!sentTellsNothing)
+        if (!SentTellsNothing(sent))
         {
             if (!MediaTypes.IsManifest(sent!))
                 throw Invalid($"unsupported manifest media type \"{sent}\"");

@@ -16,6 +16,10 @@ public sealed record ParsedManifest(
 
     public bool IsIndex => MediaTypes.IsIndex(MediaType);
 
+    /// <summary>A Docker schema1 manifest: no config, and <see cref="Layers"/> are its fsLayers (newest first, repeats
+    /// kept) with size 0, because schema1 records no layer sizes.</summary>
+    public bool IsSchema1 => MediaTypes.IsSchema1(MediaType);
+
     /// <summary>
     /// The artifactType a referrers list reports for this manifest (spec: "Listing Referrers"): the manifest's
     /// artifactType when set; for an image manifest without one, config.mediaType; for an index without one, none.

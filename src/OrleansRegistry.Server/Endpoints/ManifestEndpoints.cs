@@ -41,7 +41,8 @@ public static class ManifestEndpoints
         var algorithm = reference.Digest is { } d ? d.Algorithm : Digest.Sha256;
         if (reference.Digest is { IsSupported: false })
             throw new RegistryException(ErrorCatalog.DigestInvalid, $"unsupported digest '{reference.Digest}'");
-        var digest = Digest.Compute(bytes, algorithm);
+        // Schema1 signed manifests are filed under the digest of their payload without signatures, as distribution does.
+        var digest = ManifestDigest.Compute(context.Request.ContentType, bytes, algorithm);
         if (reference.Digest is { } expected && expected != digest)
             throw new RegistryException(ErrorCatalog.DigestInvalid, $"the body's digest is {digest}, not {expected}",
                 new { expected = expected.ToString(), actual = digest.ToString() });

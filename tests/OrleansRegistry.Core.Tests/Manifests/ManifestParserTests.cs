@@ -175,23 +175,30 @@ public sealed class ManifestParserTests
     public void With_no_type_anywhere_and_no_shape_to_infer_from_it_is_refused() =>
         Refused(null, """{"schemaVersion":2,"layers":[]}""");
 
+    // Schema1 is accepted only signed (tests in Schema1/); unsigned it is MANIFEST_UNVERIFIED, whichever way it is
+    // recognised: by Content-Type, by mediaType field, or by schemaVersion 1 under a Content-Type that tells nothing.
     [Theory]
     [InlineData(MediaTypes.DockerSchema1Signed)]
     [InlineData(MediaTypes.DockerSchema1)]
-    public void Schema1_is_refused_by_content_type(string contentType)
+    public void Unsigned_schema1_is_unverified_by_content_type(string contentType)
     {
-        var e = Refused(contentType, """{"schemaVersion":1,"name":"library/x","tag":"latest","fsLayers":[],"history":[]}""");
-        Assert.Equal("schema1 manifests are not supported yet", e.Message);
+        var e = Assert.Throws<RegistryException>(() =>
+            Parse(contentType, """{"schemaVersion":1,"name":"library/x","tag":"latest","fsLayers":[],"history":[]}"""));
+        Assert.Same(ErrorCatalog.ManifestUnverified, e.Descriptor);
     }
 
     [Fact]
-    public void Schema1_is_refused_by_field_and_by_schemaVersion()
+    public void Unsigned_schema1_is_unverified_by_field_and_by_schemaVersion()
     {
-        Assert.Equal("schema1 manifests are not supported yet",
-            Refused(null, Edit(DockerImage, o => o["mediaType"] = MediaTypes.DockerSchema1)).Message);
-        Assert.Equal("schema1 manifests are not supported yet",
-            Refused("application/json", """{"schemaVersion":1,"name":"library/x","fsLayers":[]}""").Message);
+        Assert.Same(ErrorCatalog.ManifestUnverified, Assert.Throws<RegistryException>(() =>
+            Parse(null, Edit(DockerImage, o => o["mediaType"] = MediaTypes.DockerSchema1))).Descriptor);
+        Assert.Same(ErrorCatalog.ManifestUnverified, Assert.Throws<RegistryException>(() =>
+            Parse("application/json", """{"schemaVersion":1,"name":"library/x","fsLayers":[]}""")).Descriptor);
     }
+
+    [Fact]
+    public void SchemaVersion_1_under_a_schema2_content_type_is_invalid() =>
+        Assert.Contains("schema1", Refused(MediaTypes.DockerManifest, Edit(DockerImage, o => o["schemaVersion"] = 1)).Message);
 
     // ---- document-level rejections ----
 

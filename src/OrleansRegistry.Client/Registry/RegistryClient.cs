@@ -1,0 +1,44 @@
+using System.Net;
+using OrleansRegistry.Core;
+
+namespace OrleansRegistry.Client.Registry;
+
+/// <summary>
+/// A client of one OCI Distribution registry (ours, CNCF distribution or any other) over an <see cref="HttpClient"/>
+/// the caller owns, so it works with <c>IHttpClientFactory</c>. Thread-safe; every call takes a
+/// <see cref="CancellationToken"/>. Long blob transfers run longer than HttpClient's default 100 s timeout allows for
+/// a request: give large uploads a client with a longer <see cref="HttpClient.Timeout"/>.
+/// </summary>
+public sealed class RegistryClient : ICatalogLister
+{
+    private readonly RegistryHttp _http;
+
+    public RegistryClient(HttpClient httpClient, RegistryClientOptions options)
+    {
+        _http = new RegistryHttp(httpClient, options);
+    }
+
+    /// <summary>The registry's base address, with a trailing slash.</summary>
+    public Uri Registry => _http.Base;
+
+    public RegistryClientOptions Options => _http.Options;
+
+    /// <summary><c>GET /v2/</c>: returns when the registry implements the API; throws its error otherwise (e.g. UNAUTHORIZED).</summary>
+    public async Task PingAsync(CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _http.V2(""));
+        using var response = await _http.SendExpectingAsync(request, ct, HttpCompletionOption.ResponseContentRead,
+            HttpStatusCode.OK).ConfigureAwait(false);
+    }
+
+    /// <summary>A client for one repository; the name must match the spec's grammar (<see cref="RepositoryName"/>).</summary>
+    public RepositoryClient Repository(string name)
+    {
+        if (!RepositoryName.IsValid(name))
+            throw new ArgumentException($"'{name}' is not a valid repository name", nameof(name));
+        return new RepositoryClient(_http, name);
+    }
+
+    public IAsyncEnumerable<string> ListRepositoriesAsync(int? pageSize = null, string? last = null, CancellationToken ct = default) =>
+        PagedList.ReadAsync(_http, PagedList.FirstPage(_http.V2("_catalog"), pageSize, last), "repositories", ct);
+}

@@ -78,7 +78,23 @@ public sealed class BlobClient : IBlobClient
             var body = new UploadChunkContent(content, descriptor.Size, 0, descriptor.Size, progress);
             using var post = new HttpRequestMessage(HttpMethod.Post,
                 RegistryHttp.WithQuery(UploadsUri, "digest", descriptor.Digest.ToString())) { Content = body };
-            using var response = await SendChunkAsync(post, body, ct).ConfigureAwait(false);
+            HttpResponseMessage response;
+            try
+            {
+                response = await SendChunkAsync(post, body, ct).ConfigureAwait(false);
+            }
+            catch (RegistryTransportException) when (!ct.IsCancellationRequested)
+            {
+                // distribution 2.8.2 answers 202 without reading the body and then closes the connection once its
+                // buffers fill, so a body above a few hundred KiB dies with a broken pipe instead of showing the 202.
+                // The source can be rewound: send it again as POST + PUT, as for any registry that refuses the POST.
+                _http.MonolithicPostRefused = true;
+                content.Position = origin;
+                await UploadBySessionAsync(descriptor, content, progress, await StartSessionAsync(ct).ConfigureAwait(false), ct)
+                    .ConfigureAwait(false);
+                return;
+            }
+            using var _ = response;
             if (response.StatusCode == HttpStatusCode.Created)
             {
                 CheckDigestHeader(response, descriptor.Digest);
@@ -95,7 +111,13 @@ public sealed class BlobClient : IBlobClient
         {
             location = await StartSessionAsync(ct).ConfigureAwait(false);
         }
+        await UploadBySessionAsync(descriptor, content, progress, location, ct).ConfigureAwait(false);
+    }
 
+    /// <summary>The whole blob as the body of <c>PUT ?digest=</c> to an open session; the session is cancelled on failure.</summary>
+    private async Task UploadBySessionAsync(Descriptor descriptor, Stream content, IProgress<long>? progress, Uri location,
+        CancellationToken ct)
+    {
         var completed = false;
         try
         {

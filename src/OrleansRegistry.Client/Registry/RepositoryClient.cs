@@ -22,6 +22,10 @@ public sealed class RepositoryClient : ITagLister, IReferrerLister
     /// <summary>The repository's name, e.g. <c>team/app</c>.</summary>
     public string Name { get; }
 
+    /// <summary>The registry's base address (with a trailing slash): two repositories with equal addresses are on one
+    /// registry, so a blob can move between them by cross-repository mount.</summary>
+    public Uri Registry => _http.Base;
+
     public IBlobClient Blobs { get; }
 
     public IManifestClient Manifests { get; }

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using OrleansRegistry.Cli.Commands;
+using OrleansRegistry.Cli.Hosting;
+using OrleansRegistry.Cli.Parsing;
+using OrleansRegistry.Client.Errors;
+using OrleansRegistry.Core;
+
+namespace OrleansRegistry.Cli;
+
+/// <summary>
+/// The whole of <c>oreg</c> behind one call, so tests run it in-process exactly as the executable does: parse, run the
+/// command, and turn every failure into a message on stderr and an exit code (<see cref="ExitCodes"/>).
+/// </summary>
+public static class CliApp
+{
+    internal static IReadOnlyList<ICommand> Commands { get; } =
+    [
+        new PushCommand(), new PullCommand(), new CopyCommand(), new TagsCommand(), new CatalogCommand(),
+        new ManifestCommand(), new DeleteCommand(), new SignCommand(), new VerifyCommand(),
+    ];
+
+    /// <summary>Runs with text and raw bytes going to <paramref name="stdout"/> (never treated as a terminal).</summary>
+    public static Task<int> RunAsync(IReadOnlyList<string> args, Stream stdout, TextWriter stderr, CancellationToken ct) =>
+        RunAsync(args, CliConsole.ForStreams(stdout, stderr), ct);
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken ct)
+    {
+        ICommand? command = null;
+        try
+        {
+            var parsed = ArgumentParser.Parse(args, Commands);
+            command = parsed.Command;
+            if (parsed.Has(GlobalOptions.HelpOption))
+            {
+                await console.Out.WriteAsync(command is null ? HelpText.General(Commands) : HelpText.For(command));
+                return ExitCodes.Success;
+            }
+            if (command is null)
+            {
+                await console.Error.WriteAsync(HelpText.General(Commands));
+                return ExitCodes.Usage;
+            }
+            var globals = GlobalOptions.From(parsed.Options);
+            using var registries = new RegistryConnector(globals.PlainHttp);
+            return await command.RunAsync(new CommandContext(command, parsed, globals, console, registries), ct);
+        }
+        catch (UsageException e)
+        {
+            await console.Error.WriteLineAsync($"error: {e.Message}");
+            await console.Error.WriteLineAsync($"Run 'oreg {(command is null ? "" : command.Name + " ")}--help' for usage.");
+            return ExitCodes.Usage;
+        }
+        catch (Exception e) when (Unwrap(e) is OperationCanceledException && ct.IsCancellationRequested)
+        {
+            await console.Error.WriteLineAsync("cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            await console.Error.WriteLineAsync($"error: {Describe(Unwrap(e))}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>The message for a failure: registry errors lead with their spec code (<c>MANIFEST_UNKNOWN: ...</c>).</summary>
+    internal static string Describe(Exception e) => e switch
+    {
+        RegistryException registry => $"{registry.Descriptor.Code}: {registry.Message}",
+        RegistryTransportException transport => $"connection failed: {transport.Message}{Cause(transport)}",
+        RegistryClientException client => client.Message,
+        CliFailureException failure => failure.Message,
+        OperationCanceledException => "a request timed out",
+        IOException or UnauthorizedAccessException or CryptographicException or InvalidDataException or HttpRequestException => e.Message,
+        _ => $"{e.GetType().Name}: {e.Message}", // a bug: say what kind, so a report can name it
+    };
+
+    /// <summary>The innermost cause ("Connection refused", "Broken pipe"), which says most about a transport failure.</summary>
+    private static string Cause(Exception e)
+    {
+        var inner = e.InnerException;
+        while (inner?.InnerException is { } deeper)
+            inner = deeper;
+        return inner is not null && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $" ({inner.Message})" : "";
+    }
+
+    private static Exception Unwrap(Exception e) =>
+        e is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0]) : e;
+}

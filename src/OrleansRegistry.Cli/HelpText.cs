@@ -1,0 +1,50 @@
+using System.Text;
+using OrleansRegistry.Cli.Commands;
+using OrleansRegistry.Cli.Parsing;
+
+namespace OrleansRegistry.Cli;
+
+/// <summary>The usage texts of <c>oreg --help</c> and <c>oreg COMMAND --help</c>.</summary>
+internal static class HelpText
+{
+    public static string General(IReadOnlyList<ICommand> commands)
+    {
+        var text = new StringBuilder();
+        text.Append("oreg: push, pull, copy and inspect images in OCI registries\n\n");
+        text.Append("usage: oreg [options] COMMAND ARGUMENTS\n\ncommands:\n");
+        var width = commands.Max(c => c.Synopsis.Length) + 2;
+        foreach (var command in commands)
+            text.Append("  ").Append(command.Synopsis.PadRight(width)).Append(command.Summary).Append('\n');
+        AppendOptions(text, "options", GlobalOptions.All);
+        text.Append("""
+
+            REGISTRY is HOST[:PORT]; a reference is HOST[:PORT]/REPO[:TAG|@DIGEST] with TAG latest by default.
+            DIR[:TAG] is an OCI image layout directory and a tag in it (skopeo's oci:DIR:TAG), TAG latest by default.
+            https is used unless --plain-http is given or the host is localhost or a loopback address.
+            Output: progress bars on a terminal, one line per event otherwise, only the result with --quiet.
+            Exit codes: 0 success, 1 registry or transfer error, 2 usage error, 130 cancelled (Ctrl-C, SIGTERM).
+            Run 'oreg COMMAND --help' for a command's details.
+
+            """);
+        return text.ToString();
+    }
+
+    public static string For(ICommand command)
+    {
+        var text = new StringBuilder();
+        text.Append("usage: oreg [options] ").Append(command.Synopsis).Append("\n\n");
+        text.Append(command.Summary).Append(".\n").Append(command.Details.TrimEnd()).Append('\n');
+        if (command.Options.Count > 0)
+            AppendOptions(text, "options", command.Options);
+        AppendOptions(text, "global options", GlobalOptions.All);
+        return text.ToString();
+    }
+
+    private static void AppendOptions(StringBuilder text, string heading, IReadOnlyList<OptionSpec> options)
+    {
+        text.Append('\n').Append(heading).Append(":\n");
+        var width = options.Max(o => o.Display.Length) + 2;
+        foreach (var option in options)
+            text.Append("  ").Append(option.Display.PadRight(width)).Append(option.Description).Append('\n');
+    }
+}

@@ -1,0 +1,5 @@
+using OrleansRegistry.Cli;
+using OrleansRegistry.Cli.Hosting;
+
+using var signals = new SignalCancellation();
+return await CliApp.RunAsync(args, CliConsole.ForProcess(), signals.Token);

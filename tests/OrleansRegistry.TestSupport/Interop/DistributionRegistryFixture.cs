@@ -7,9 +7,10 @@ namespace OrleansRegistry.TestSupport.Interop;
 /// <summary>
 /// The reference registry, CNCF distribution 2.8.2 (Debian <c>docker-registry</c>), as a child process on a free
 /// loopback port with its own config (filesystem storage in a temp directory, deletes enabled, log level warn),
-/// never its system service. Stopped with SIGTERM, killed if it lingers.
+/// never its system service. Stopped with SIGTERM, killed if it lingers. A derived fixture may add configuration
+/// (<see cref="ExtraConfig"/>), e.g. schema1 compatibility.
 /// </summary>
-public sealed class DistributionRegistryFixture : IAsyncLifetime
+public class DistributionRegistryFixture : IAsyncLifetime
 {
     private readonly TempDirectory _root = new();
     private readonly StringBuilder _output = new();
@@ -18,6 +19,12 @@ public sealed class DistributionRegistryFixture : IAsyncLifetime
     public string HostPort { get; private set; } = "";
 
     public string Output { get { lock (_output) return _output.ToString(); } }
+
+    /// <summary>A plain HTTP client on the registry's base address (set once started).</summary>
+    public HttpClient Client { get; private set; } = new();
+
+    /// <summary>Top-level YAML sections appended to the generated config.</summary>
+    protected virtual string ExtraConfig => "";
 
     public async Task InitializeAsync()
     {
@@ -41,6 +48,7 @@ public sealed class DistributionRegistryFixture : IAsyncLifetime
             http:
               addr: {HostPort}
               secret: interop-test-only
+            {ExtraConfig}
             """);
 
         var start = new ProcessStartInfo("docker-registry")
@@ -56,6 +64,7 @@ public sealed class DistributionRegistryFixture : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
+        Client = new HttpClient { BaseAddress = new Uri($"http://{HostPort}/"), Timeout = TimeSpan.FromSeconds(60) };
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
@@ -81,6 +90,7 @@ public sealed class DistributionRegistryFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        Client.Dispose();
         if (_process is { HasExited: false })
         {
             _ = kill(_process.Id, 15);

@@ -41,7 +41,7 @@ public static class CliApp
                 return ExitCodes.Usage;
             }
             var globals = GlobalOptions.From(parsed.Options);
-            using var registries = new RegistryConnector(globals.PlainHttp);
+            using var registries = new RegistryConnector(globals.PlainHttp, globals.Username, globals.Password);
             return await command.RunAsync(new CommandContext(command, parsed, globals, console, registries), ct);
         }
         catch (UsageException e)

@@ -18,10 +18,15 @@ internal sealed class RegistryConnector : IDisposable
 
     private readonly HttpClient _http;
     private readonly bool _plainHttp;
+    private readonly string? _username;
+    private readonly string? _password;
 
-    public RegistryConnector(bool plainHttp)
+    /// <summary><paramref name="username"/>/<paramref name="password"/> (null: anonymous) go to every registry the run talks to.</summary>
+    public RegistryConnector(bool plainHttp, string? username = null, string? password = null)
     {
         _plainHttp = plainHttp;
+        _username = username;
+        _password = password;
         _http = new HttpClient(new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(30),
@@ -38,7 +43,12 @@ internal sealed class RegistryConnector : IDisposable
     public Uri BaseAddress(string host) =>
         new($"{(_plainHttp || ImageReference.IsLoopback(host) ? "http" : "https")}://{host}/");
 
-    public RegistryClient Connect(string host) => new(_http, new RegistryClientOptions { Registry = BaseAddress(host) });
+    public RegistryClient Connect(string host) => new(_http, new RegistryClientOptions
+    {
+        Registry = BaseAddress(host),
+        Username = _username,
+        Password = _password,
+    });
 
     public RepositoryClient Repository(ImageReference reference) => Connect(reference.Host).Repository(reference.Repository);
 

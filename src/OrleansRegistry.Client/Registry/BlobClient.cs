@@ -283,7 +283,8 @@ public sealed class BlobClient : IBlobClient
             // Not the caller's token: cleanup must run after the caller cancelled; bounded so it cannot hang the caller.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             using var request = new HttpRequestMessage(HttpMethod.Delete, location);
-            using var response = await _http.Client.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            using var response = await _http.Auth.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token)
+                .ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
         {

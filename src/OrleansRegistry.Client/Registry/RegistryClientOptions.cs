@@ -29,4 +29,14 @@ public sealed class RegistryClientOptions
 
     /// <summary>The largest manifest the client reads; the spec asks registries to accept at least 4 MiB.</summary>
     public int MaxManifestBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// The user for registries that authenticate (null: anonymous). Sent as <c>Basic</c> when the registry challenges
+    /// with Basic, or to the token endpoint of a <c>Bearer</c> challenge (the Docker token flow); without it tokens are
+    /// fetched anonymously, which public registries allow for pulls.
+    /// </summary>
+    public string? Username { get; init; }
+
+    /// <summary>The password or access token that goes with <see cref="Username"/>.</summary>
+    public string? Password { get; init; }
 }

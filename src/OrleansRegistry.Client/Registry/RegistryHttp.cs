@@ -1,13 +1,15 @@
 using System.Net;
 using System.Text;
 using OrleansRegistry.Client.Errors;
+using OrleansRegistry.Client.Registry.Auth;
 using OrleansRegistry.Core;
 
 namespace OrleansRegistry.Client.Registry;
 
 /// <summary>
 /// The one place requests are sent: turns transport failures into <see cref="RegistryTransportException"/> (leaving
-/// the caller's cancellation alone) and non-success responses into typed errors.
+/// the caller's cancellation alone) and non-success responses into typed errors, and answers 401 challenges
+/// (<see cref="RegistryAuthenticator"/>: Basic, or the Docker Bearer token flow) with one retry.
 /// </summary>
 internal sealed class RegistryHttp
 {
@@ -26,7 +28,10 @@ internal sealed class RegistryHttp
         // Without the trailing slash, "v2/..." would replace the last path segment of a registry under a path prefix.
         var text = options.Registry.AbsoluteUri;
         Base = new Uri(text.EndsWith('/') ? text : text + "/");
+        Auth = new RegistryAuthenticator(client, Base, options.Username, options.Password);
     }
+
+    public RegistryAuthenticator Auth { get; }
 
     public HttpClient Client { get; }
 
@@ -45,7 +50,7 @@ internal sealed class RegistryHttp
     {
         try
         {
-            return await Client.SendAsync(request, completion, ct).ConfigureAwait(false);
+            return await Auth.SendAsync(request, completion, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (IsTransportFailure(e, ct))
         {
@@ -79,7 +84,7 @@ internal sealed class RegistryHttp
     /// <summary>
     /// The exception for a non-success response: Core's <see cref="RegistryException"/> when the body is the spec's
     /// error body and its first code is in the catalog (all entries and the status kept in Data), otherwise
-    /// <see cref="UnexpectedStatusException"/>.
+    /// <see cref="UnexpectedStatusException"/> (except a 401, which is UNAUTHORIZED with or without a body).
     /// </summary>
     public static async Task<Exception> ErrorAsync(HttpResponseMessage response, CancellationToken ct)
     {
@@ -106,6 +111,10 @@ internal sealed class RegistryHttp
                 return new RegistryException(descriptor, message, first.Detail).WithResponse(response.StatusCode, errors);
             }
         }
+        // A 401 without the spec's body (every HEAD, and token servers' bare answers) is still UNAUTHORIZED.
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+            return new RegistryException(ErrorCatalog.Unauthorized, $"{method} {request?.RequestUri?.AbsolutePath}: authentication required")
+                .WithResponse(response.StatusCode, errors);
         var excerpt = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, ExcerptLength));
         return new UnexpectedStatusException(method, request?.RequestUri, response.StatusCode, excerpt, errors);
     }

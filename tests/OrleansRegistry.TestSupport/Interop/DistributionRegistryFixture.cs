@@ -26,8 +26,15 @@ public class DistributionRegistryFixture : IAsyncLifetime
     /// <summary>Top-level YAML sections appended to the generated config.</summary>
     protected virtual string ExtraConfig => "";
 
+    /// <summary>A private directory for the registry's files (config, storage, and whatever a derived fixture needs).</summary>
+    protected TempDirectory Root => _root;
+
+    /// <summary>Runs before the config is written (e.g. to create files <see cref="ExtraConfig"/> points to).</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
+        await PrepareAsync();
         var port = FreePort.Next();
         HostPort = $"127.0.0.1:{port}";
         var storage = Directory.CreateDirectory(_root.Child("storage")).FullName;
@@ -73,7 +80,8 @@ public class DistributionRegistryFixture : IAsyncLifetime
             try
             {
                 using var response = await probe.GetAsync($"http://{HostPort}/v2/");
-                if (response.IsSuccessStatusCode) return;
+                // 401: an auth-enabled configuration is up and challenging, which is as ready as it gets.
+                if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Unauthorized) return;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }

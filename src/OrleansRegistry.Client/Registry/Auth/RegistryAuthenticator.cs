@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace OrleansRegistry.Client.Registry.Auth;
+
+/// <summary>
+/// Answers a registry's 401 challenges for <see cref="RegistryHttp"/>: <c>Basic</c> with the configured credentials,
+/// <c>Bearer</c> by fetching a token for the challenged scope from the realm (with the credentials as Basic when
+/// there are any, anonymously otherwise), then replays the request once. Tokens are cached per scope until
+/// <c>expires_in</c>; once a registry is known to want Basic or Bearer, later requests carry the authorization from
+/// the start (the scope worked out by <see cref="RequestScope"/>), so a streamed upload body, which cannot be sent
+/// twice, goes out already authorised. Only requests to the registry's own origin get credentials or tokens.
+/// </summary>
+internal sealed class RegistryAuthenticator
+{
+    private const int TokenBodyLimit = 1024 * 1024;
+
+    private readonly HttpClient _client;
+    private readonly Uri _base;
+    private readonly string? _username;
+    private readonly string? _password;
+    private readonly ConcurrentDictionary<string, BearerToken> _tokens = new(StringComparer.Ordinal);
+    // The scope a request was predicted to need -> the scope the registry actually challenged for (e.g. DELETE).
+    private readonly ConcurrentDictionary<string, string> _aliases = new(StringComparer.Ordinal);
+    private volatile AuthChallenge? _challenge;
+    private volatile bool _probed;
+
+    public RegistryAuthenticator(HttpClient client, Uri registryBase, string? username, string? password)
+    {
+        _client = client;
+        _base = registryBase;
+        _username = username;
+        _password = password;
+    }
+
+    public bool HasCredentials => _username is not null;
+
+    /// <summary>Sends <paramref name="request"/>, answering one 401 challenge when the body can be sent again.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
+    {
+        var uri = request.RequestUri;
+        if (uri is null || !uri.IsAbsoluteUri || !RequestScope.SameOrigin(_base, uri))
+            return await _client.SendAsync(request, completion, ct).ConfigureAwait(false);
+
+        var scope = RequestScope.For(_base, request);
+        var replayable = IsReplayable(request.Content);
+        if (!replayable && _challenge is null && !_probed && HasCredentials)
+            await ProbeAsync(ct).ConfigureAwait(false);
+        if (request.Headers.Authorization is null && await AuthorizationForAsync(scope, ct).ConfigureAwait(false) is { } known)
+            request.Headers.Authorization = known;
+
+        var response = await _client.SendAsync(request, completion, ct).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Unauthorized || AuthChallenge.From(response) is not { } challenge)
+            return response;
+        _challenge = challenge;
+        if (!replayable)
+            return response; // its body is gone; the 401 becomes UNAUTHORIZED like any other
+
+        AuthenticationHeaderValue? answer;
+        if (challenge.IsBasic)
+        {
+            answer = Basic();
+        }
+        else
+        {
+            IReadOnlyList<string> scopes = challenge.Scopes.Count > 0 ? challenge.Scopes : scope is null ? [] : [scope];
+            var key = Key(scopes);
+            _tokens.TryRemove(key, out _); // whatever we sent was refused
+            if (scope is not null && scope != key)
+                _aliases[scope] = key;
+            answer = await FetchTokenAsync(challenge, scopes, ct).ConfigureAwait(false);
+        }
+        if (answer is null || Equals(answer, request.Headers.Authorization))
+            return response;
+
+        var retry = Clone(request);
+        retry.Headers.Authorization = answer;
+        response.Dispose();
+        // Not disposed here: the caller reads the response, whose RequestMessage is this clone; the content is shared
+        // with the caller's request, which the caller disposes.
+        return await _client.SendAsync(retry, completion, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The authorization to send up front, once the registry told us which kind it wants.</summary>
+    private async Task<AuthenticationHeaderValue?> AuthorizationForAsync(string? scope, CancellationToken ct)
+    {
+        var challenge = _challenge;
+        if (challenge is null)
+            return null;
+        if (challenge.IsBasic)
+            return Basic();
+        if (scope is null)
+            return null;
+        var key = _aliases.TryGetValue(scope, out var alias) ? alias : scope;
+        if (_tokens.TryGetValue(key, out var cached) && cached.IsValid(DateTimeOffset.UtcNow))
+            return Bearer(cached);
+        return await FetchTokenAsync(challenge, key.Split(' '), ct).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /v2/</c> to learn how the registry authenticates before a body that can be sent only once.</summary>
+    private async Task ProbeAsync(CancellationToken ct)
+    {
+        using var probe = new HttpRequestMessage(HttpMethod.Get, new Uri(_base, "v2/"));
+        using var response = await _client.SendAsync(probe, ct).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Unauthorized && AuthChallenge.From(response) is { } challenge)
+            _challenge = challenge;
+        _probed = true;
+    }
+
+    /// <summary>
+    /// <c>GET realm?service=&amp;scope=</c> (one <c>scope</c> parameter per scope), Basic-authenticated when there are
+    /// credentials. Null when the endpoint refuses: the registry's own 401 then reaches the caller.
+    /// </summary>
+    private async Task<AuthenticationHeaderValue?> FetchTokenAsync(AuthChallenge challenge, IReadOnlyList<string> scopes, CancellationToken ct)
+    {
+        if (!challenge.IsBearer)
+            return null;
+        var key = Key(scopes);
+        var uri = new Uri(challenge.Realm!);
+        if (challenge.Service is { } service)
+            uri = RegistryHttp.WithQuery(uri, "service", service);
+        foreach (var scope in scopes)
+            uri = RegistryHttp.WithQuery(uri, "scope", scope);
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (Basic() is { } basic)
+            request.Headers.Authorization = basic;
+        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            return null;
+        var body = await RegistryHttp.TryReadAtMostAsync(response.Content, TokenBodyLimit, ct).ConfigureAwait(false);
+        BearerToken? token;
+        try
+        {
+            token = body is null ? null : BearerToken.Parse(body, DateTimeOffset.UtcNow);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            token = null;
+        }
+        if (token is null)
+            return null;
+        _tokens[key] = token;
+        return Bearer(token);
+    }
+
+    private AuthenticationHeaderValue? Basic() =>
+        _username is null
+            ? null
+            : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_username}:{_password}")));
+
+    private static AuthenticationHeaderValue Bearer(BearerToken token) => new("Bearer", token.Value);
+
+    private static string Key(IReadOnlyList<string> scopes) => string.Join(' ', scopes.Order(StringComparer.Ordinal));
+
+    /// <summary>Bodies held in memory can be sent again; a streamed one (an upload chunk) cannot.</summary>
+    public static bool IsReplayable(HttpContent? content) => content is null or ByteArrayContent or ReadOnlyMemoryContent;
+
+    private static HttpRequestMessage Clone(HttpRequestMessage request)
+    {
+        var clone = new HttpRequestMessage(request.Method, request.RequestUri)
+        {
+            Content = request.Content,
+            Version = request.Version,
+            VersionPolicy = request.VersionPolicy,
+        };
+        foreach (var header in request.Headers)
+            if (!header.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
+                clone.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        foreach (var option in request.Options)
+            ((IDictionary<string, object?>)clone.Options)[option.Key] = option.Value;
+        return clone;
+    }
+}

@@ -44,7 +44,7 @@ public sealed class ManifestClient : IManifestClient
         if (content is null)
             throw new RegistryClientException($"manifest {_repository}:{reference} is over {_http.Options.MaxManifestBytes} bytes");
 
-        var digest = VerifiedDigest(parsed, response, content);
+        var digest = VerifiedDigest(parsed, response, response.Content.Headers.ContentType?.MediaType, content);
         var mediaType = MediaTypes.Essence(response.Content.Headers.ContentType?.MediaType)
             ?? DeclaredMediaType(content)
             ?? MediaTypes.OctetStream;
@@ -78,7 +78,7 @@ public sealed class ManifestClient : IManifestClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(mediaType);
         var parsed = ParseReference(reference);
-        var digest = Digest.Compute(content.Span, parsed.Digest?.Algorithm ?? Digest.Sha256);
+        var digest = ManifestDigest.Compute(mediaType, content.Span, parsed.Digest?.Algorithm ?? Digest.Sha256);
         if (parsed.Digest is { } requested && requested != digest)
             throw new DigestMismatchException(requested, digest, "manifest to push");
 
@@ -104,7 +104,7 @@ public sealed class ManifestClient : IManifestClient
     /// The digest the bytes must have: the requested one, else the registry's Docker-Content-Digest, else (no header, as
     /// some registries do) the sha256 of the bytes, which then cannot be wrong.
     /// </summary>
-    private Digest VerifiedDigest(Reference reference, HttpResponseMessage response, byte[] content)
+    private Digest VerifiedDigest(Reference reference, HttpResponseMessage response, string? contentType, byte[] content)
     {
         Digest expected;
         if (reference.Digest is { } requested)
@@ -112,9 +112,10 @@ public sealed class ManifestClient : IManifestClient
         else if (Digest.TryParse(RegistryHttp.Header(response, ContentDigestHeader), out var header) && header.IsSupported)
             expected = header;
         else
-            return Digest.Compute(content);
+            return ManifestDigest.Compute(contentType, content);
 
-        var actual = Digest.Compute(content, expected.Algorithm);
+        // Schema1 signed manifests are named by the digest of their payload without signatures, as distribution does.
+        var actual = ManifestDigest.Compute(contentType, content, expected.Algorithm);
         if (actual != expected)
             throw new DigestMismatchException(expected, actual, $"manifest {_repository}:{reference}");
         return expected;

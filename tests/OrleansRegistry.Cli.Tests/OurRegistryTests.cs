@@ -87,6 +87,7 @@ public sealed partial class OurRegistryTests(RegistryFixture fixture)
         using var temp = new TempDirectory();
         var pull = (await Oreg.RunAsync("pull", $"{repo}:nope", temp.Child("pulled"))).Expect(ExitCodes.Failure);
         Assert.Contains("MANIFEST_UNKNOWN", pull.Stderr);
+        Assert.False(Directory.Exists(temp.Child("pulled")), "a failed pull into a new directory leaves nothing behind");
     }
 
     [Fact]

@@ -29,9 +29,20 @@ internal sealed class PullCommand : ICommand
 
         var layoutTag = destination.Tag ?? source.Tag ?? (source.Digest is null ? "latest" : null);
         var repository = context.Registries.Repository(source);
+        var createdHere = !Directory.Exists(destination.Directory);
         var store = LayoutDirectory.Open(destination.Directory);
-        var root = await context.CreateDisplay().RunAsync(progress => context.Images.PullAsync(repository, source.ManifestReference,
-            store, layoutTag, new TransferOptions { Window = context.Globals.Window, Progress = progress }, ct));
+        OrleansRegistry.Core.Descriptor root;
+        try
+        {
+            root = await context.CreateDisplay().RunAsync(progress => context.Images.PullAsync(repository, source.ManifestReference,
+                store, layoutTag, new TransferOptions { Window = context.Globals.Window, Progress = progress }, ct));
+        }
+        catch when (createdHere)
+        {
+            // A failed pull into a new directory leaves nothing behind (an existing layout keeps what it had).
+            try { Directory.Delete(destination.Directory, recursive: true); } catch (IOException) { }
+            throw;
+        }
         await context.ResultAsync($"pulled {source} {root.Digest} to {destination with { Tag = layoutTag }}");
         return ExitCodes.Success;
     }

@@ -95,6 +95,30 @@ apply_sql() {
     done
 }
 
+# apply_sql_to_connection_string NPGSQL-CONNECTION-STRING : applies sql/ to the database an operator configured
+# (Host=...;Port=...;Username=...;Password=...;Database=...), through libpq's environment variables.
+apply_sql_to_connection_string() {
+    local pair key value
+    local -a pairs env=()
+    IFS=';' read -ra pairs <<<"$1"
+    for pair in "${pairs[@]}"; do
+        [[ "$pair" == *=* ]] || continue
+        key=$(echo "${pair%%=*}" | tr -d ' ' | tr '[:upper:]' '[:lower:]')
+        value=${pair#*=}
+        case "$key" in
+            host | server) env+=("PGHOST=$value") ;;
+            port) env+=("PGPORT=$value") ;;
+            username | userid | user) env+=("PGUSER=$value") ;;
+            password) env+=("PGPASSWORD=$value") ;;
+            database | db) env+=("PGDATABASE=$value") ;;
+        esac
+    done
+    (
+        for pair in "${env[@]}"; do export "${pair?}"; done
+        apply_sql
+    )
+}
+
 # start_private_postgres DATADIR : a private PostgreSQL 15 under DATADIR/postgres (created on first use, reused
 # when already running), database `registry` with sql/ applied; exports ConnectionStrings__Registry.
 start_private_postgres() {

@@ -42,9 +42,10 @@ public sealed class PostgresServer
     public static Task<PostgresServer> GetAsync() => Instance.Value;
 
     /// <summary>
-    /// Creates a new, uniquely named database with every sql/ script applied and returns its connection string.
+    /// Creates a new, uniquely named database with every sql/ script applied (unless <paramref name="applySchema"/> is
+    /// false: an empty database, as an operator would hand over) and returns its connection string.
     /// </summary>
-    public async Task<string> CreateDatabaseAsync(string prefix)
+    public async Task<string> CreateDatabaseAsync(string prefix, bool applySchema = true)
     {
         var name = UniqueDatabaseName(prefix);
         await using (var admin = new NpgsqlConnection(_adminConnectionString))
@@ -60,7 +61,8 @@ public sealed class PostgresServer
         }
 
         var connectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name }.ConnectionString;
-        await ApplySchemaAsync(connectionString);
+        if (applySchema)
+            await ApplySchemaAsync(connectionString);
         return connectionString;
     }
 

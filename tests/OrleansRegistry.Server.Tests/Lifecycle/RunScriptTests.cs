@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Npgsql;
+using OrleansRegistry.Server.Tests.Infrastructure;
+using OrleansRegistry.TestSupport;
+using OrleansRegistry.TestSupport.Interop;
+using OrleansRegistry.TestSupport.Registry;
+
+namespace OrleansRegistry.Server.Tests.Lifecycle;
+
+/// <summary>
+/// The README's quick start, through <c>scripts/run</c> itself (issue 2, point 1): it starts a private PostgreSQL under
+/// the data directory and serves the registry; SIGTERM or Ctrl-C (SIGINT) stops the server and then that PostgreSQL;
+/// running it again serves everything pushed before; with <c>ConnectionStrings__Registry</c> set it applies sql/ to
+/// that database and starts no PostgreSQL of its own.
+/// </summary>
+public sealed class RunScriptTests : IDisposable
+{
+    private static readonly TimeSpan StartBound = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(60);
+
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task Sigterm_and_Ctrl_C_stop_the_server_and_its_PostgreSQL_and_a_second_run_serves_what_was_pushed()
+    {
+        var blob = TestImages.RandomBytes(70_000, seed: 901);
+        var repo = TestImages.UniqueRepo("scripts/run");
+        string digest;
+
+        await using (var first = await RunScript.StartAsync(_data.Path, connectionString: null))
+        {
+            digest = await TestImages.PushBlobAsync(first.Client, repo, blob);
+            var postmaster = PostmasterPid();
+            Assert.True(ProcessExists(postmaster), "the private PostgreSQL should run while the registry does");
+
+            Assert.Equal(143, await first.StopAsync(Signal.Term)); // 128 + SIGTERM, as the script's trap exits
+            Assert.False(Listening(first.Port), "the registry still listens after scripts/run exited");
+            Assert.False(ProcessExists(postmaster), $"PostgreSQL (pid {postmaster}) still runs after scripts/run exited");
+        }
+
+        await using (var second = await RunScript.StartAsync(_data.Path, connectionString: null))
+        {
+            using var response = await second.Client.GetAsync($"v2/{repo}/blobs/{digest}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(blob, await response.Content.ReadAsByteArrayAsync());
+            var postmaster = PostmasterPid();
+
+            Assert.Equal(130, await second.StopAsync(Signal.Int)); // Ctrl-C
+            Assert.False(Listening(second.Port), "the registry still listens after Ctrl-C");
+            Assert.False(ProcessExists(postmaster), $"PostgreSQL (pid {postmaster}) still runs after Ctrl-C");
+        }
+    }
+
+    [Fact]
+    public async Task With_a_connection_string_it_applies_sql_to_that_database_and_starts_no_PostgreSQL()
+    {
+        var server = await PostgresServer.GetAsync();
+        var connectionString = await server.CreateDatabaseAsync("scripts_run", applySchema: false);
+
+        await using (var run = await RunScript.StartAsync(_data.Path, connectionString))
+        {
+            var repo = TestImages.UniqueRepo("scripts/external");
+            var digest = await TestImages.PushBlobAsync(run.Client, repo, TestImages.RandomBytes(1000, seed: 902));
+            using var head = new HttpRequestMessage(HttpMethod.Head, $"v2/{repo}/blobs/{digest}");
+            using var response = await run.Client.SendAsync(head);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(143, await run.StopAsync(Signal.Term));
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(_data.Path, "postgres")), "scripts/run created a private PostgreSQL");
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('orleansstorage', 'orleansmembershiptable')", connection);
+        Assert.Equal(2L, (long)(await count.ExecuteScalarAsync())!);
+    }
+
+    private int PostmasterPid()
+    {
+        var file = Path.Combine(_data.Path, "postgres", "data", "postmaster.pid");
+        Assert.True(File.Exists(file), $"no {file}: the private PostgreSQL is not running");
+        return int.Parse(File.ReadLines(file).First());
+    }
+
+    /// <summary>Running, i.e. not gone and not a zombie (this machine's init reaps orphans late).</summary>
+    private static bool ProcessExists(int pid)
+    {
+        string stat;
+        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
+        catch (IOException) { return false; }
+        // "pid (comm) S ...": the state follows the last ')', since comm may itself contain one.
+        return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() is not ('Z' or 'X');
+    }
+
+    private static bool Listening(int port)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private enum Signal { Int = 2, Term = 15 }
+
+    /// <summary><c>scripts/run --urls http://127.0.0.1:PORT</c> as a child process, ready once <c>GET /v2/</c> answers.</summary>
+    private sealed class RunScript : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+
+        private RunScript(Process process, int port)
+        {
+            _process = process;
+            Port = port;
+            Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        }
+
+        public int Port { get; }
+
+        public HttpClient Client { get; }
+
+        private string Output { get { lock (_output) return _output.ToString(); } }
+
+        public static async Task<RunScript> StartAsync(string dataDirectory, string? connectionString)
+        {
+            var port = FreePort.Next();
+            var start = new ProcessStartInfo(Path.Combine(PostgresServer.RepoRoot, "scripts", "run"))
+            {
+                ArgumentList = { "--urls", $"http://127.0.0.1:{port}", "--Registry:SiloPort=" + FreePort.Next(), "--Registry:GatewayPort=" + FreePort.Next() },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = PostgresServer.RepoRoot,
+            };
+            start.Environment["Registry__DataDirectory"] = dataDirectory;
+            start.Environment["REGISTRY_PG_PORT"] = FreePort.Next().ToString();
+            start.Environment.Remove("ConnectionStrings__Registry"); // the test run's own database is not this one's
+            if (connectionString is not null) start.Environment["ConnectionStrings__Registry"] = connectionString;
+
+            var run = new RunScript(Process.Start(start) ?? throw new InvalidOperationException("could not start scripts/run"), port);
+            run._process.OutputDataReceived += (_, e) => run.Append(e.Data);
+            run._process.ErrorDataReceived += (_, e) => run.Append(e.Data);
+            run._process.BeginOutputReadLine();
+            run._process.BeginErrorReadLine();
+            await run.WaitUntilReadyAsync();
+            return run;
+        }
+
+        private void Append(string? line)
+        {
+            if (line is null) return;
+            lock (_output) _output.AppendLine(line);
+        }
+
+        private async Task WaitUntilReadyAsync()
+        {
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < StartBound)
+            {
+                if (_process.HasExited)
+                    throw new InvalidOperationException($"scripts/run exited with {_process.ExitCode} before serving:\n{Output}");
+                try
+                {
+                    using var response = await Client.GetAsync("v2/");
+                    if (response.StatusCode == HttpStatusCode.OK) return;
+                }
+                catch (HttpRequestException) { }
+                catch (TaskCanceledException) { }
+                await Task.Delay(250);
+            }
+            throw new TimeoutException($"scripts/run did not serve GET /v2/ within {StartBound}:\n{Output}");
+        }
+
+        /// <summary>Sends <paramref name="signal"/> to the script (as a terminal's Ctrl-C or a service manager would) and
+        /// returns its exit code once it, and everything it waits for, has finished.</summary>
+        public async Task<int> StopAsync(Signal signal)
+        {
+            Assert.Equal(0, kill(_process.Id, (int)signal));
+            using var cts = new CancellationTokenSource(StopBound);
+            try
+            {
+                await _process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"scripts/run did not stop within {StopBound} of signal {signal}:\n{Output}");
+            }
+            return _process.ExitCode;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            if (!_process.HasExited)
+            {
+                // A failed assertion left it running: stop it the way an operator would, so PostgreSQL stops too.
+                _ = kill(_process.Id, (int)Signal.Term);
+                using var cts = new CancellationTokenSource(StopBound);
+                try { await _process.WaitForExitAsync(cts.Token); }
+                catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+            }
+            _process.Dispose();
+        }
+
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        private static extern int kill(int pid, int sig);
+    }
+}

@@ -16,7 +16,8 @@ internal sealed class PullCommand : ICommand
         The source reference defaults to the tag latest. DIR is created as an OCI image layout when missing (an
         existing layout keeps its other images). The layout tag defaults to the source tag; an image pulled by
         digest without DIR:TAG is stored untagged. Every blob is verified against its digest while it streams and
-        appears in the layout only complete.
+        appears in the layout only complete. A Docker schema1 image is reported by its registry digest (of the
+        payload without signatures); the layout files its signed bytes under their own sha256.
         """;
 
     public IReadOnlyList<OptionSpec> Options => [];

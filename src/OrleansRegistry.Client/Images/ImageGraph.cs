@@ -7,6 +7,10 @@ namespace OrleansRegistry.Client.Images;
 /// (per image manifest its config, then its layers; for an index, its children's blobs in child order), each digest once;
 /// <see cref="Manifests"/> has every child before its parent and the root last, so a registry never receives a
 /// manifest whose references it lacks.
+/// A Docker schema1 manifest's blobs are its fsLayers in manifest order (newest layer first, as the document lists
+/// them), each digest once: the repeats of empty layers move once, and the order stays the document's, so it is the
+/// same on every run. Schema1 records no sizes, so each of its blobs is sized by the source before anything moves.
+/// Schema1 stands alone: an index that lists a schema1 child is refused (why: at the check in AddAsync).
 /// </summary>
 internal sealed class ImageGraph
 {
@@ -18,6 +22,7 @@ internal sealed class ImageGraph
     private readonly List<ImageManifest> _manifests = [];
     private readonly HashSet<Digest> _seenBlobs = [];
     private readonly HashSet<Digest> _seenManifests = [];
+    private readonly HashSet<Digest> _unsized = [];
 
     private ImageGraph(ImageManifest root) => Root = root;
 
@@ -27,12 +32,21 @@ internal sealed class ImageGraph
 
     public IReadOnlyList<ImageManifest> Manifests => _manifests;
 
-    /// <summary>Walks from <paramref name="root"/>, loading each child manifest of an index through <paramref name="loadChild"/>.</summary>
+    /// <summary>Walks from <paramref name="root"/>, loading each child manifest of an index through
+    /// <paramref name="loadChild"/>; then asks <paramref name="sizeOf"/> (the source's size of a blob, which throws when
+    /// the source lacks it) for the size of every blob its manifest did not give one, in blob order.</summary>
     public static async Task<ImageGraph> LoadAsync(ImageManifest root,
-        Func<Descriptor, CancellationToken, Task<ImageManifest>> loadChild, CancellationToken ct)
+        Func<Descriptor, CancellationToken, Task<ImageManifest>> loadChild,
+        Func<Digest, CancellationToken, Task<long>> sizeOf, CancellationToken ct)
     {
         var graph = new ImageGraph(root);
         await graph.AddAsync(root, loadChild, 0, ct).ConfigureAwait(false);
+        // One at a time: a schema1 image has a few dozen layers at most, and a missing one fails here, before any byte moves.
+        for (var i = 0; i < graph._blobs.Count; i++)
+        {
+            if (graph._unsized.Contains(graph._blobs[i].Digest))
+                graph._blobs[i] = graph._blobs[i] with { Size = await sizeOf(graph._blobs[i].Digest, ct).ConfigureAwait(false) };
+        }
         return graph;
     }
 
@@ -43,8 +57,11 @@ internal sealed class ImageGraph
             return;
         foreach (var blob in manifest.Parsed.ReferencedBlobs)
         {
-            if (_seenBlobs.Add(blob.Digest))
-                _blobs.Add(blob);
+            if (!_seenBlobs.Add(blob.Digest))
+                continue;
+            _blobs.Add(blob);
+            if (manifest.Parsed.IsSchema1)
+                _unsized.Add(blob.Digest);
         }
         foreach (var child in manifest.Parsed.Manifests)
         {
@@ -52,9 +69,19 @@ internal sealed class ImageGraph
                 continue;
             if (depth + 1 >= MaxDepth)
                 throw new Errors.RegistryClientException($"image index {manifest.Descriptor.Digest} nests deeper than {MaxDepth} levels");
+            // An index names its children by digest, and a schema1 manifest has two (registry: payload; layout: bytes),
+            // so no layout could hold such an index intact. Docker and OCI both list only schema2/OCI children, so
+            // refusing costs nothing real. Checked on the declared type (before a fetch) and on the document.
+            if (MediaTypes.IsSchema1(child.MediaType))
+                throw Schema1Child(manifest, child.Digest);
             var loaded = await loadChild(child, ct).ConfigureAwait(false);
+            if (loaded.Parsed.IsSchema1)
+                throw Schema1Child(manifest, child.Digest);
             await AddAsync(loaded, loadChild, depth + 1, ct).ConfigureAwait(false);
         }
         _manifests.Add(manifest);
     }
+
+    private static Errors.RegistryClientException Schema1Child(ImageManifest index, Digest child) =>
+        new($"image index {index.Descriptor.Digest} lists {child}, a Docker schema1 manifest: schema1 images transfer only on their own");
 }

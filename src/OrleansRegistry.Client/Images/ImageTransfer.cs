@@ -12,13 +12,21 @@ namespace OrleansRegistry.Client.Images;
 /// finished; the first failure cancels the rest, starts nothing more, and is rethrown once every task has ended); then
 /// child manifests; then the top manifest; then the tag. A destination therefore never holds a manifest whose blobs it
 /// lacks, and a tag only ever names a complete image. Stateless: one instance may serve many concurrent calls.
+/// Docker schema1 signed manifests move too, byte for byte (so their signatures still verify): a registry names one by
+/// the digest of its payload without signatures, an object store by the digest of its bytes; every call returns the
+/// registry's name, and <see cref="IObjectStore"/> files and tags the bytes under theirs.
 /// </summary>
 public sealed class ImageTransfer
 {
+    // Schema1 as well: some registries serve a schema1 manifest only to a client that says it reads one.
+    private static readonly IReadOnlyList<string> ManifestAccept =
+        [.. ManifestClient.DefaultAccept, MediaTypes.DockerSchema1Signed, MediaTypes.DockerSchema1];
+
     /// <summary>
     /// Registry → object store. <paramref name="reference"/> is a tag or digest. Stores every blob (config, layers), then
     /// child manifests, then the top manifest, and sets <paramref name="destinationTag"/> (when not null) last.
-    /// Returns the top manifest's descriptor.
+    /// Returns the top manifest's descriptor as the registry names it. For schema1 that is its payload digest, while
+    /// the store files (and tags) the same bytes under their own digest, since the store is content-addressed.
     /// </summary>
     public async Task<Descriptor> PullAsync(RepositoryClient source, string reference, IObjectStore destination,
         string? destinationTag, TransferOptions options, CancellationToken ct = default)
@@ -36,15 +44,15 @@ public sealed class ImageTransfer
         {
             await reporter.RunAsync(manifest.Descriptor, async (_, t) =>
             {
-                if (await destination.StatAsync(manifest.Descriptor.Digest, t).ConfigureAwait(false) == manifest.Descriptor.Size)
+                if (await destination.StatAsync(manifest.Stored.Digest, t).ConfigureAwait(false) == manifest.Stored.Size)
                     return TransferEventKind.Skipped;
                 using var content = new MemoryStream(manifest.Content, writable: false);
-                await destination.PutAsync(manifest.Descriptor, content, t).ConfigureAwait(false);
+                await destination.PutAsync(manifest.Stored, content, t).ConfigureAwait(false);
                 return TransferEventKind.Completed;
             }, ct).ConfigureAwait(false);
         }
         if (destinationTag is not null)
-            await destination.SetTagAsync(destinationTag, graph.Root.Descriptor, ct).ConfigureAwait(false);
+            await destination.SetTagAsync(destinationTag, graph.Root.Stored, ct).ConfigureAwait(false);
         return graph.Root.Descriptor;
     }
 
@@ -52,7 +60,8 @@ public sealed class ImageTransfer
     /// Object store → registry: blobs (HEAD first and skipped when present; mounted from
     /// <see cref="TransferOptions.MountFrom"/> when set; otherwise uploaded, resumably, since the store's streams are
     /// seekable files), child manifests by digest, and the top manifest under <paramref name="destinationTag"/> (by its
-    /// digest when null). Returns the top manifest's descriptor.
+    /// digest when null). Returns the top manifest's descriptor as the registry names it: for schema1, the payload
+    /// digest the registry reported (Docker-Content-Digest), not the digest the store files the bytes under.
     /// </summary>
     public async Task<Descriptor> PushAsync(IObjectStore source, string sourceTag, RepositoryClient destination,
         string? destinationTag, TransferOptions options, CancellationToken ct = default)
@@ -65,7 +74,10 @@ public sealed class ImageTransfer
         var root = await source.ResolveTagAsync(sourceTag, ct).ConfigureAwait(false)
             ?? throw new ImageContentMissingException($"the object store has no tag '{sourceTag}'");
         var graph = await ImageGraph.LoadAsync(await StoredManifests.ReadAsync(source, root, ct).ConfigureAwait(false),
-            (child, t) => StoredManifests.ReadAsync(source, child, t), ct).ConfigureAwait(false);
+            (child, t) => StoredManifests.ReadAsync(source, child, t),
+            async (blob, t) => await source.StatAsync(blob, t).ConfigureAwait(false)
+                ?? throw new ImageContentMissingException($"the object store has no blob {blob}"),
+            ct).ConfigureAwait(false);
         var reporter = new TransferReporter(options.Progress);
 
         await RunBlobsAsync(graph, reporter, options, (blob, progress, t) => UploadBlobAsync(destination, blob, options.MountFrom,
@@ -111,14 +123,27 @@ public sealed class ImageTransfer
     private static async Task<ImageGraph> LoadFromRegistryAsync(RepositoryClient source, string reference, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(reference);
-        var root = await source.Manifests.GetAsync(reference, ct: ct).ConfigureAwait(false);
+        var root = await source.Manifests.GetAsync(reference, ManifestAccept, ct).ConfigureAwait(false);
         return await ImageGraph.LoadAsync(ImageManifest.Create(root.Descriptor.MediaType, root.Descriptor.Digest, root.Content),
             async (child, t) =>
             {
                 // By digest, so the bytes are verified against what the index says.
-                var fetched = await source.Manifests.GetAsync(child.Digest.ToString(), ct: t).ConfigureAwait(false);
+                var fetched = await source.Manifests.GetAsync(child.Digest.ToString(), ManifestAccept, t).ConfigureAwait(false);
                 return ImageManifest.Create(fetched.Descriptor.MediaType, fetched.Descriptor.Digest, fetched.Content);
-            }, ct).ConfigureAwait(false);
+            },
+            (blob, t) => SourceBlobSizeAsync(source, blob, t), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>HEAD of a blob at the source. A HEAD carries no error body, so for a missing blob a GET lets the source
+    /// say why (BLOB_UNKNOWN, DENIED, ...), as it would for a blob of any other image; should the GET find it after all,
+    /// its Content-Length is the size.</summary>
+    private static async Task<long> SourceBlobSizeAsync(RepositoryClient source, Digest blob, CancellationToken ct)
+    {
+        if (await source.Blobs.StatAsync(blob, ct).ConfigureAwait(false) is { } size)
+            return size;
+        var content = await source.Blobs.OpenReadAsync(blob, progress: null, ct).ConfigureAwait(false);
+        await using (content.ConfigureAwait(false))
+            return content.Length;
     }
 
     private static Task RunBlobsAsync(ImageGraph graph, TransferReporter reporter, TransferOptions options,

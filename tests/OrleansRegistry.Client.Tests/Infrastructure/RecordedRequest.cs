@@ -13,4 +13,9 @@ public sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Range, 
 
     /// <summary>Bytes an upload status response says the registry holds (<c>Range: 0-last</c>).</summary>
     public long CommittedBytes => ResponseRange is { } r && long.Parse(r.Split('-')[1]) is var last and > 0 ? last + 1 : 0;
+
+    // The record's generated ToString would call the derived properties above, which throw on a request without
+    // those headers; an assertion message must show the request instead.
+    public override string ToString() =>
+        $"{Method} {Uri.PathAndQuery} Range={Range} Content-Range={ContentRange} -> {(Status is { } s ? (int)s : "failed")} Range={ResponseRange}";
 }

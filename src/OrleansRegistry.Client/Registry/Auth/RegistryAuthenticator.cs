@@ -22,7 +22,9 @@ internal sealed class RegistryAuthenticator
     private readonly string? _username;
     private readonly string? _password;
     private readonly ConcurrentDictionary<string, BearerToken> _tokens = new(StringComparer.Ordinal);
-    // The scope a request was predicted to need -> the scope the registry actually challenged for (e.g. DELETE).
+    // The scope a request was predicted to need -> the scopes the registry actually challenged for (a registry that
+    // wants other rights than distribution). Every request predicted the same scope then carries the challenged one,
+    // so RequestScope must give requests that need different rights different scopes (DELETE, mount).
     private readonly ConcurrentDictionary<string, string> _aliases = new(StringComparer.Ordinal);
     private volatile AuthChallenge? _challenge;
     private volatile bool _probed;
@@ -65,12 +67,11 @@ internal sealed class RegistryAuthenticator
         }
         else
         {
-            IReadOnlyList<string> scopes = challenge.Scopes.Count > 0 ? challenge.Scopes : scope is null ? [] : [scope];
-            var key = Key(scopes);
+            var key = challenge.Scopes.Count > 0 ? RequestScope.Key(challenge.Scopes) : scope ?? "";
             _tokens.TryRemove(key, out _); // whatever we sent was refused
             if (scope is not null && scope != key)
                 _aliases[scope] = key;
-            answer = await FetchTokenAsync(challenge, scopes, ct).ConfigureAwait(false);
+            answer = await FetchTokenAsync(challenge, key, ct).ConfigureAwait(false);
         }
         if (answer is null || Equals(answer, request.Headers.Authorization))
             return response;
@@ -96,7 +97,7 @@ internal sealed class RegistryAuthenticator
         var key = _aliases.TryGetValue(scope, out var alias) ? alias : scope;
         if (_tokens.TryGetValue(key, out var cached) && cached.IsValid(DateTimeOffset.UtcNow))
             return Bearer(cached);
-        return await FetchTokenAsync(challenge, key.Split(' '), ct).ConfigureAwait(false);
+        return await FetchTokenAsync(challenge, key, ct).ConfigureAwait(false);
     }
 
     /// <summary><c>GET /v2/</c> to learn how the registry authenticates before a body that can be sent only once.</summary>
@@ -110,18 +111,18 @@ internal sealed class RegistryAuthenticator
     }
 
     /// <summary>
-    /// <c>GET realm?service=&amp;scope=</c> (one <c>scope</c> parameter per scope), Basic-authenticated when there are
-    /// credentials. Null when the endpoint refuses: the registry's own 401 then reaches the caller.
+    /// <c>GET realm?service=&amp;scope=</c> (one <c>scope</c> parameter per scope of <paramref name="key"/>),
+    /// Basic-authenticated when there are credentials. Null when the endpoint refuses: the registry's own 401 then
+    /// reaches the caller.
     /// </summary>
-    private async Task<AuthenticationHeaderValue?> FetchTokenAsync(AuthChallenge challenge, IReadOnlyList<string> scopes, CancellationToken ct)
+    private async Task<AuthenticationHeaderValue?> FetchTokenAsync(AuthChallenge challenge, string key, CancellationToken ct)
     {
         if (!challenge.IsBearer)
             return null;
-        var key = Key(scopes);
         var uri = new Uri(challenge.Realm!);
         if (challenge.Service is { } service)
             uri = RegistryHttp.WithQuery(uri, "service", service);
-        foreach (var scope in scopes)
+        foreach (var scope in key.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             uri = RegistryHttp.WithQuery(uri, "scope", scope);
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         if (Basic() is { } basic)
@@ -151,8 +152,6 @@ internal sealed class RegistryAuthenticator
             : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_username}:{_password}")));
 
     private static AuthenticationHeaderValue Bearer(BearerToken token) => new("Bearer", token.Value);
-
-    private static string Key(IReadOnlyList<string> scopes) => string.Join(' ', scopes.Order(StringComparer.Ordinal));
 
     /// <summary>Bodies held in memory can be sent again; a streamed one (an upload chunk) cannot.</summary>
     public static bool IsReplayable(HttpContent? content) => content is null or ByteArrayContent or ReadOnlyMemoryContent;

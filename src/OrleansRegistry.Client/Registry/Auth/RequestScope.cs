@@ -1,15 +1,20 @@
 namespace OrleansRegistry.Client.Registry.Auth;
 
 /// <summary>
-/// The token scope a request needs, worked out before sending it, so that a token fetched once can go with later
-/// requests (and with streamed uploads, which cannot be replayed after a 401): <c>repository:NAME:pull</c> for
-/// <c>GET</c>/<c>HEAD</c>, <c>repository:NAME:pull,push</c> for writes, <c>registry:catalog:*</c> for the catalog.
+/// The token scopes a request needs, worked out before sending it, so that a token fetched once can go with later
+/// requests (and with streamed uploads, which cannot be replayed after a 401), as distribution asks for them:
+/// <c>repository:NAME:pull</c> for <c>GET</c>/<c>HEAD</c>, <c>repository:NAME:delete</c> for <c>DELETE</c>,
+/// <c>repository:NAME:pull,push</c> for other writes, plus <c>repository:FROM:pull</c> for a mount
+/// (<c>?from=FROM</c>), and <c>registry:catalog:*</c> for the catalog.
 /// </summary>
 internal static class RequestScope
 {
     private static readonly string[] Kinds = ["/blobs/", "/manifests/", "/tags/", "/referrers/"];
 
-    /// <summary>The scope, or null for a request outside the registry's <c>v2/</c> (or <c>GET /v2/</c> itself).</summary>
+    /// <summary>
+    /// The scopes as one cache key (<see cref="Key"/>), or null for a request outside the registry's <c>v2/</c>
+    /// (or <c>GET /v2/</c> itself).
+    /// </summary>
     public static string? For(Uri registryBase, HttpRequestMessage request)
     {
         var uri = request.RequestUri;
@@ -28,8 +33,44 @@ internal static class RequestScope
         if (cut <= 0)
             return null;
         var name = Uri.UnescapeDataString(rest[..cut]);
-        var read = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head;
-        return read ? $"repository:{name}:pull" : $"repository:{name}:pull,push";
+        var method = request.Method;
+        var scope = method == HttpMethod.Get || method == HttpMethod.Head ? $"repository:{name}:pull"
+            // Not pull,push: distribution wants delete alone, and a token for more than that may be refused.
+            : method == HttpMethod.Delete ? $"repository:{name}:delete"
+            : $"repository:{name}:pull,push";
+        // A mount also reads the source repository; a token without that meets a 401 the mount would have to replay.
+        return QueryValue(uri, "from") is { Length: > 0 } from && from != name
+            ? Key([scope, $"repository:{from}:pull"])
+            : scope;
+    }
+
+    /// <summary>
+    /// Scopes in one canonical form, so that equal sets of rights share a cached token: actions sorted within each
+    /// scope (distribution lists them in Go map order, <c>push,pull</c> as often as <c>pull,push</c>), scopes sorted
+    /// and joined by spaces.
+    /// </summary>
+    public static string Key(IEnumerable<string> scopes) =>
+        string.Join(' ', scopes.Select(Canonical).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+
+    /// <summary><c>type:name:actions</c> with the actions sorted; the name may hold a colon (host:port), the actions cannot.</summary>
+    private static string Canonical(string scope)
+    {
+        var colon = scope.LastIndexOf(':');
+        if (colon < 0)
+            return scope;
+        var actions = scope[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return scope[..(colon + 1)] + string.Join(',', actions.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+    }
+
+    private static string? QueryValue(Uri uri, string name)
+    {
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=');
+            if (eq > 0 && pair[..eq] == name)
+                return Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
+        }
+        return null;
     }
 
     public static bool SameOrigin(Uri a, Uri b) =>

@@ -135,9 +135,16 @@ public sealed class RunScriptTests : IDisposable
         public static async Task<RunScript> StartAsync(string dataDirectory, string? connectionString)
         {
             var port = FreePort.Next();
-            var start = new ProcessStartInfo(Path.Combine(PostgresServer.RepoRoot, "scripts", "run"))
+            // Through env --default-signal: a test run started in the background inherits SIGINT ignored, and bash
+            // can neither trap nor reset a signal ignored on entry; a terminal's Ctrl-C reaches a default disposition.
+            var start = new ProcessStartInfo("env")
             {
-                ArgumentList = { "--urls", $"http://127.0.0.1:{port}", "--Registry:SiloPort=" + FreePort.Next(), "--Registry:GatewayPort=" + FreePort.Next() },
+                ArgumentList =
+                {
+                    "--default-signal=INT,TERM", Path.Combine(PostgresServer.RepoRoot, "scripts", "run"),
+                    "--urls", $"http://127.0.0.1:{port}",
+                    "--Registry:SiloPort=" + FreePort.Next(), "--Registry:GatewayPort=" + FreePort.Next(),
+                },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,

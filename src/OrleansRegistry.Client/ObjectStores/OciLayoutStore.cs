@@ -23,15 +23,20 @@ public sealed class OciLayoutStore : IObjectStore
     /// <summary>Where writes in progress live; empty whenever no write is in progress.</summary>
     public const string IngestDirectoryName = ".ingest";
 
+    /// <summary>The lock file that other processes' tag writes to this layout wait on (see <see cref="LayoutFileLock"/>).</summary>
+    public const string IndexLockFileName = ".index.lock";
+
+    private static readonly TimeSpan IndexLockTimeout = TimeSpan.FromMinutes(1);
+
     /// <summary>The annotation that names an <c>index.json</c> entry (the tag of <c>oci:DIR:TAG</c>).</summary>
     public const string RefNameAnnotation = OciIndexDocument.RefNameAnnotation;
 
     private const int BufferSize = 1024 * 1024;
     private const string LayoutFileContent = """{"imageLayoutVersion":"1.0.0"}""";
 
-    // index.json is read-modify-written, so concurrent tag writes must take turns. Keyed by the layout's full path
-    // rather than held per instance: two stores opened on one directory in this process still serialize. (Other
-    // processes are not covered; an index.json shared between processes needs a file lock, which no caller needs yet.)
+    // index.json is read-modify-written, so concurrent tag writes must take turns: within this process through a
+    // semaphore keyed by the layout's full path (two stores opened on one directory still serialize), and between
+    // processes through LayoutFileLock on IndexLockFileName.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> IndexLocks = new(StringComparer.Ordinal);
 
     private readonly string _blobs;
@@ -181,6 +186,7 @@ public sealed class OciLayoutStore : IObjectStore
         await _indexLock.WaitAsync(ct);
         try
         {
+            using var _ = await LayoutFileLock.AcquireAsync(Path.Combine(Directory, IndexLockFileName), IndexLockTimeout, ct);
             var index = await OciIndexDocument.LoadAsync(_indexPath, ct);
             index.SetRef(tag, manifest);
             await using var ingest = IngestFile.Create(_ingest);

@@ -194,6 +194,54 @@ public sealed class OciLayoutStoreTests : ObjectStoreConformanceTests, IDisposab
     }
 
     [Fact]
+    public async Task A_tag_write_waits_for_another_process_holding_the_layout_lock_and_keeps_its_update()
+    {
+        var mine = await PutManifestAsync(seed: 240);
+        var theirs = await PutManifestAsync(seed: 241);
+        var lockPath = Path.Combine(_root, OciLayoutStore.IndexLockFileName);
+
+        // Another process holds the lock: flock(1) takes the same flock(2) lock .NET takes for FileShare.None, and
+        // keeps it until its stdin closes.
+        var start = new System.Diagnostics.ProcessStartInfo("flock")
+        {
+            ArgumentList = { lockPath, "-c", "echo locked; read -r _" },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        using var other = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            Assert.Equal("locked", await other.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+            var write = _store.SetTagAsync("mine", mine);
+
+            // What the other process does under its lock: its own read-modify-write of index.json, adding a tag.
+            var indexPath = Path.Combine(_root, OciLayoutStore.IndexFileName);
+            var index = JsonNode.Parse(await File.ReadAllTextAsync(indexPath))!;
+            index["manifests"]!.AsArray().Add(new JsonObject
+            {
+                ["mediaType"] = theirs.MediaType,
+                ["digest"] = theirs.Digest.ToString(),
+                ["size"] = theirs.Size,
+                ["annotations"] = new JsonObject { [OciLayoutStore.RefNameAnnotation] = "theirs" },
+            });
+            await File.WriteAllTextAsync(indexPath, index.ToJsonString());
+            Assert.False(write.IsCompleted, "the tag write finished while another process held the layout lock");
+
+            other.StandardInput.Close(); // the other process ends, and the kernel releases its lock
+            await write.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            if (!other.HasExited) other.Kill();
+            await other.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.Equal(mine.Digest, (await Store.ResolveTagAsync("mine"))?.Digest);
+        Assert.Equal(theirs.Digest, (await Store.ResolveTagAsync("theirs"))?.Digest);
+    }
+
+    [Fact]
     public async Task A_malformed_index_json_is_reported_as_invalid_data()
     {
         File.WriteAllText(Path.Combine(_root, "index.json"), "{ not json");

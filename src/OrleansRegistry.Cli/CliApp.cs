@@ -26,6 +26,7 @@ public static class CliApp
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken ct)
     {
         ICommand? command = null;
+        RegistryConnector? connector = null;
         try
         {
             var parsed = ArgumentParser.Parse(args, Commands);
@@ -41,7 +42,10 @@ public static class CliApp
                 return ExitCodes.Usage;
             }
             var globals = GlobalOptions.From(parsed.Options);
-            using var registries = new RegistryConnector(globals.PlainHttp, globals.Username, globals.Password);
+            if (globals.Insecure && !globals.Quiet)
+                await console.Error.WriteLineAsync(InsecureWarning);
+            using var registries = connector = new RegistryConnector(globals.PlainHttp, globals.Username, globals.Password,
+                globals.CaCertificates, globals.Insecure, globals.TlsForLoopback);
             return await command.RunAsync(new CommandContext(command, parsed, globals, console, registries), ct);
         }
         catch (UsageException e)
@@ -57,9 +61,32 @@ public static class CliApp
         }
         catch (Exception e)
         {
-            await console.Error.WriteLineAsync($"error: {Describe(Unwrap(e))}");
+            await console.Error.WriteLineAsync($"error: {Describe(Unwrap(e))}{CertificateHint(Unwrap(e), connector)}");
             return ExitCodes.Failure;
         }
+    }
+
+    internal const string InsecureWarning =
+        "warning: --insecure: TLS certificates are not verified, anyone on the network path can read and alter the traffic";
+
+    /// <summary>
+    /// For a refused TLS certificate: why (when <c>--ca-file</c> refused it, the message of .NET only says the
+    /// callback did) and what to do about it.
+    /// </summary>
+    private static string CertificateHint(Exception e, RegistryConnector? connector)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is not System.Security.Authentication.AuthenticationException
+                || !inner.Message.Contains("certificate", StringComparison.OrdinalIgnoreCase))
+                continue;
+            if (connector?.CertificateRejection is { } why)
+                return $"; {why}";
+            return inner.Message.Contains(nameof(System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch), StringComparison.Ordinal)
+                ? "; the certificate is issued for another host name: use a name it names, or --insecure to skip verification"
+                : $"; if the registry's certificate comes from a private CA, give --ca-file FILE (or {GlobalOptions.CaFileVariable}) with its PEM certificate, or --insecure to skip verification";
+        }
+        return "";
     }
 
     /// <summary>The message for a failure: registry errors lead with their spec code (<c>MANIFEST_UNKNOWN: ...</c>).</summary>

@@ -20,7 +20,9 @@ internal static class HelpText
 
             REGISTRY is HOST[:PORT]; a reference is HOST[:PORT]/REPO[:TAG|@DIGEST] with TAG latest by default.
             DIR[:TAG] is an OCI image layout directory and a tag in it (skopeo's oci:DIR:TAG), TAG latest by default.
-            https is used unless --plain-http is given or the host is localhost or a loopback address.
+            https is used unless --plain-http is given or the host is localhost or a loopback address; --ca-file or
+            --insecure on the command line make those https too. https registries are verified against the system
+            store plus --ca-file (or OREG_CA_FILE); --insecure skips certificate checks and warns on stderr.
             Registries that authenticate (Basic, or the Docker token flow public registries use) get --username and
             --password, or OREG_USERNAME and OREG_PASSWORD; without them pulls fetch anonymous tokens.
             Output: progress bars on a terminal, one line per event otherwise, only the result with --quiet.

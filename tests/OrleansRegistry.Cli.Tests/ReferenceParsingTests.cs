@@ -1,3 +1,4 @@
+using OrleansRegistry.Cli.Hosting;
 using OrleansRegistry.Cli.Parsing;
 using OrleansRegistry.Core;
 
@@ -40,6 +41,22 @@ public sealed class ReferenceParsingTests
     [InlineData("10.0.0.1:5000", false)]
     public void Loopback_hosts_are_recognised(string host, bool loopback) =>
         Assert.Equal(loopback, ImageReference.IsLoopback(host));
+
+    [Theory]
+    [InlineData("registry.example.com", false, false, "https")]
+    [InlineData("registry.example.com", true, false, "http")]      // --plain-http
+    [InlineData("registry.example.com", false, true, "https")]
+    [InlineData("127.0.0.1:5000", false, false, "http")]           // loopback: http by default
+    [InlineData("localhost:5000", false, false, "http")]
+    [InlineData("127.0.0.1:5000", false, true, "https")]           // ... https with --ca-file or --insecure
+    [InlineData("[::1]:5000", false, true, "https")]
+    [InlineData("localhost", false, true, "https")]
+    public void Https_unless_plain_http_or_loopback_and_loopback_too_when_tls_is_asked_for(
+        string host, bool plainHttp, bool tlsForLoopback, string scheme)
+    {
+        using var connector = new RegistryConnector(plainHttp, tlsForLoopback: tlsForLoopback);
+        Assert.Equal(new Uri($"{scheme}://{host}/"), connector.BaseAddress(host));
+    }
 
     [Theory]
     [InlineData("layout", "layout", null)]

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using OrleansRegistry.Cli.Parsing;
 using OrleansRegistry.Client.Registry;
 
@@ -8,8 +10,14 @@ namespace OrleansRegistry.Cli.Hosting;
 /// Turns a registry host into a <see cref="RegistryClient"/>, all over one <see cref="HttpClient"/> (one connection pool
 /// for every registry of a run). Scheme: https, except with <c>--plain-http</c> or for localhost and loopback
 /// addresses, which get plain http as docker treats 127.0.0.0/8 as an insecure registry by default: a registry on
-/// loopback without TLS is the common local set-up, and nothing leaves the machine.
+/// loopback without TLS is the common local set-up, and nothing leaves the machine. <c>--ca-file</c> or
+/// <c>--insecure</c> on the command line ask for TLS, so they make loopback registries https too.
 /// </summary>
+/// <remarks>
+/// Certificates: the system's validation, plus with <c>--ca-file</c> a chain built to the file's roots alone
+/// (<see cref="X509ChainTrustMode.CustomRootTrust"/>) when the system store does not trust the chain; a certificate for
+/// another host name is refused either way. <c>--insecure</c> accepts every certificate.
+/// </remarks>
 internal sealed class RegistryConnector : IDisposable
 {
     // A blob GET is one request however big the blob; the client resumes a broken or timed-out download with Range,
@@ -18,30 +26,41 @@ internal sealed class RegistryConnector : IDisposable
 
     private readonly HttpClient _http;
     private readonly bool _plainHttp;
+    private readonly bool _tlsForLoopback;
     private readonly string? _username;
     private readonly string? _password;
+    private readonly X509Certificate2Collection? _trustedRoots;
+    private volatile string? _rejection;
 
     /// <summary><paramref name="username"/>/<paramref name="password"/> (null: anonymous) go to every registry the run talks to.</summary>
-    public RegistryConnector(bool plainHttp, string? username = null, string? password = null)
+    public RegistryConnector(bool plainHttp, string? username = null, string? password = null,
+        X509Certificate2Collection? trustedRoots = null, bool insecure = false, bool tlsForLoopback = false)
     {
         _plainHttp = plainHttp;
+        _tlsForLoopback = tlsForLoopback;
         _username = username;
         _password = password;
-        _http = new HttpClient(new SocketsHttpHandler
+        _trustedRoots = trustedRoots;
+        var handler = new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(30),
             // Blobs are compressed already and their digests cover the bytes as stored: never let HTTP recode them.
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        })
-        {
-            Timeout = RequestTimeout,
         };
+        if (insecure)
+            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        else if (trustedRoots is not null)
+            handler.SslOptions.RemoteCertificateValidationCallback = ValidateWithTrustedRoots;
+        _http = new HttpClient(handler) { Timeout = RequestTimeout };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("oreg/1.0");
     }
 
+    /// <summary>Why the last certificate was refused under <c>--ca-file</c> (null: none was), for the error message.</summary>
+    public string? CertificateRejection => _rejection;
+
     public Uri BaseAddress(string host) =>
-        new($"{(_plainHttp || ImageReference.IsLoopback(host) ? "http" : "https")}://{host}/");
+        new($"{(_plainHttp || (ImageReference.IsLoopback(host) && !_tlsForLoopback) ? "http" : "https")}://{host}/");
 
     public RegistryClient Connect(string host) => new(_http, new RegistryClientOptions
     {
@@ -53,4 +72,33 @@ internal sealed class RegistryConnector : IDisposable
     public RepositoryClient Repository(ImageReference reference) => Connect(reference.Host).Repository(reference.Repository);
 
     public void Dispose() => _http.Dispose();
+
+    private bool ValidateWithTrustedRoots(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None)
+            return true; // the system store trusts it
+        var host = (sender as SslStream)?.TargetHostName;
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || certificate is null)
+        {
+            _rejection = certificate is null
+                ? "the registry sent no certificate"
+                : $"the certificate ({certificate.Subject}) is not issued for the host name '{host}'";
+            return false;
+        }
+
+        // Only chain errors are left: build the chain again to the --ca-file roots, with the policy SslStream used
+        // (server-auth usage, the certificates the server sent as intermediates, revocation mode).
+        using var custom = new X509Chain();
+        if (chain is not null)
+            custom.ChainPolicy = chain.ChainPolicy.Clone();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.Clear();
+        custom.ChainPolicy.CustomTrustStore.AddRange(_trustedRoots!);
+        var leaf = certificate as X509Certificate2 ?? new X509Certificate2(certificate);
+        if (custom.Build(leaf))
+            return true;
+        var status = string.Join(", ", custom.ChainStatus.Select(s => s.Status).Distinct());
+        _rejection = $"the certificate ({certificate.Subject}) chains neither to the system store nor to a --ca-file root ({status})";
+        return false;
+    }
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 
 namespace OrleansRegistry.Cli.Parsing;
 
@@ -6,7 +8,11 @@ namespace OrleansRegistry.Cli.Parsing;
 /// <remarks>
 /// <see cref="Username"/> and <see cref="Password"/> come from <c>--username</c>/<c>--password</c>, else from the
 /// <c>OREG_USERNAME</c>/<c>OREG_PASSWORD</c> environment variables (which keep a password out of the process list),
-/// and go to every registry of the run.
+/// and go to every registry of the run. <see cref="CaCertificates"/> are the PEM certificates of <c>--ca-file</c>, else
+/// of <c>OREG_CA_FILE</c>, trusted as roots besides the system store for every https registry; <see cref="Insecure"/>
+/// skips certificate verification. <see cref="TlsForLoopback"/>: <c>--ca-file</c> or <c>--insecure</c> given on the
+/// command line make localhost and loopback registries talk https too (<c>OREG_CA_FILE</c> alone does not, so a CA
+/// exported for a remote registry leaves a local plain-http one working).
 /// </remarks>
 internal sealed record GlobalOptions(int Window, bool PlainHttp, bool Quiet, string? Username = null, string? Password = null)
 {
@@ -15,7 +21,11 @@ internal sealed record GlobalOptions(int Window, bool PlainHttp, bool Quiet, str
     public static readonly OptionSpec WindowOption = new("window", "N",
         $"layers transferred at once: layer i waits until layer i-N is done (default {DefaultWindow})");
     public static readonly OptionSpec PlainHttpOption = new("plain-http", null,
-        "talk http instead of https to every registry (implied for localhost and loopback addresses)");
+        "talk http instead of https to every registry (the default for localhost and loopback without --ca-file/--insecure)");
+    public static readonly OptionSpec CaFileOption = new("ca-file", "FILE",
+        "trust the PEM certificate(s) in FILE as roots for https, besides the system store; default $OREG_CA_FILE");
+    public static readonly OptionSpec InsecureOption = new("insecure", null,
+        "skip TLS certificate verification (host name included): only for testing");
     public static readonly OptionSpec UsernameOption = new("username", "USER",
         "user for registries that authenticate (Basic or token); default $OREG_USERNAME, else anonymous");
     public static readonly OptionSpec PasswordOption = new("password", "PASSWORD",
@@ -23,10 +33,24 @@ internal sealed record GlobalOptions(int Window, bool PlainHttp, bool Quiet, str
     public static readonly OptionSpec QuietOption = new("quiet", null, "print only the final result line", 'q');
     public static readonly OptionSpec HelpOption = new("help", null, "show help (after a command: that command's help)", 'h');
 
-    public static IReadOnlyList<OptionSpec> All { get; } = [WindowOption, PlainHttpOption, UsernameOption, PasswordOption, QuietOption, HelpOption];
+    public static IReadOnlyList<OptionSpec> All { get; } =
+        [WindowOption, PlainHttpOption, CaFileOption, InsecureOption, UsernameOption, PasswordOption, QuietOption, HelpOption];
 
     public const string UsernameVariable = "OREG_USERNAME";
     public const string PasswordVariable = "OREG_PASSWORD";
+    public const string CaFileVariable = "OREG_CA_FILE";
+
+    /// <summary>The file <see cref="CaCertificates"/> came from (null: the system store alone).</summary>
+    public string? CaFile { get; init; }
+
+    /// <summary>Extra trusted roots for https registries (null: none).</summary>
+    public X509Certificate2Collection? CaCertificates { get; init; }
+
+    /// <summary>No certificate verification at all.</summary>
+    public bool Insecure { get; init; }
+
+    /// <summary>Whether localhost and loopback registries talk https (else, as by default, plain http).</summary>
+    public bool TlsForLoopback { get; init; }
 
     public static GlobalOptions From(IReadOnlyDictionary<string, string?> options, Func<string, string?>? environment = null)
     {
@@ -39,13 +63,46 @@ internal sealed record GlobalOptions(int Window, bool PlainHttp, bool Quiet, str
         var password = options.GetValueOrDefault(PasswordOption.Name) ?? NonEmpty(environment(PasswordVariable));
         if (password is not null && username is null)
             throw new UsageException($"a password needs a user: give --username or set {UsernameVariable}");
-        return new GlobalOptions(window, options.ContainsKey(PlainHttpOption.Name), options.ContainsKey(QuietOption.Name),
-            username, password);
+
+        var plainHttp = options.ContainsKey(PlainHttpOption.Name);
+        var insecure = options.ContainsKey(InsecureOption.Name);
+        var caOption = options.GetValueOrDefault(CaFileOption.Name);
+        if (plainHttp && (insecure || options.ContainsKey(CaFileOption.Name)))
+            throw new UsageException($"--plain-http uses no TLS: it cannot be combined with --{(insecure ? InsecureOption.Name : CaFileOption.Name)}");
+        if (caOption == "")
+            throw new UsageException("--ca-file needs a file name");
+        // With --plain-http no certificate is ever checked: a CA file from the environment is not even read.
+        var caFile = caOption ?? (plainHttp ? null : NonEmpty(environment(CaFileVariable)));
+        return new GlobalOptions(window, plainHttp, options.ContainsKey(QuietOption.Name), username, password)
+        {
+            CaFile = caFile,
+            CaCertificates = caFile is null ? null : LoadCertificates(caFile, caOption is null ? CaFileVariable : "--ca-file"),
+            Insecure = insecure,
+            TlsForLoopback = insecure || caOption is not null,
+        };
+    }
+
+    /// <summary>Every certificate in the PEM file; a file that cannot be read or holds none is a usage error.</summary>
+    private static X509Certificate2Collection LoadCertificates(string path, string source)
+    {
+        var certificates = new X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPemFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new UsageException($"{source} '{path}': cannot read CA certificates: {e.Message}");
+        }
+        if (certificates.Count == 0)
+            throw new UsageException($"{source} '{path}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+        return certificates;
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>Never prints the password.</summary>
     public override string ToString() =>
-        $"GlobalOptions {{ Window = {Window}, PlainHttp = {PlainHttp}, Quiet = {Quiet}, Username = {Username}, Password = {(Password is null ? "" : "***")} }}";
+        $"GlobalOptions {{ Window = {Window}, PlainHttp = {PlainHttp}, Quiet = {Quiet}, Username = {Username}, " +
+        $"Password = {(Password is null ? "" : "***")}, CaFile = {CaFile}, Insecure = {Insecure}, TlsForLoopback = {TlsForLoopback} }}";
 }

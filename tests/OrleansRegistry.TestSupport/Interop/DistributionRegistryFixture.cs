@@ -8,7 +8,7 @@ namespace OrleansRegistry.TestSupport.Interop;
 /// The reference registry, CNCF distribution 2.8.2 (Debian <c>docker-registry</c>), as a child process on a free
 /// loopback port with its own config (filesystem storage in a temp directory, deletes enabled, log level warn),
 /// never its system service. Stopped with SIGTERM, killed if it lingers. A derived fixture may add configuration
-/// (<see cref="ExtraConfig"/>), e.g. schema1 compatibility.
+/// (<see cref="ExtraConfig"/>, <see cref="ExtraHttpConfig"/>), e.g. schema1 compatibility or TLS (<see cref="Scheme"/>).
 /// </summary>
 public class DistributionRegistryFixture : IAsyncLifetime
 {
@@ -20,11 +20,17 @@ public class DistributionRegistryFixture : IAsyncLifetime
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    /// <summary>A plain HTTP client on the registry's base address (set once started).</summary>
+    /// <summary>An HTTP client on the registry's base address (set once started; with TLS, any certificate is accepted).</summary>
     public HttpClient Client { get; private set; } = new();
 
     /// <summary>Top-level YAML sections appended to the generated config.</summary>
     protected virtual string ExtraConfig => "";
+
+    /// <summary>YAML lines for the <c>http:</c> section (written unindented; the fixture indents them under it).</summary>
+    protected virtual string ExtraHttpConfig => "";
+
+    /// <summary><c>https</c> when <see cref="ExtraHttpConfig"/> turns TLS on.</summary>
+    public virtual string Scheme => "http";
 
     /// <summary>A private directory for the registry's files (config, storage, and whatever a derived fixture needs).</summary>
     protected TempDirectory Root => _root;
@@ -55,6 +61,7 @@ public class DistributionRegistryFixture : IAsyncLifetime
             http:
               addr: {HostPort}
               secret: interop-test-only
+            {string.Join('\n', ExtraHttpConfig.Split('\n').Select(line => "  " + line))}
             {ExtraConfig}
             """);
 
@@ -71,15 +78,15 @@ public class DistributionRegistryFixture : IAsyncLifetime
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        Client = new HttpClient { BaseAddress = new Uri($"http://{HostPort}/"), Timeout = TimeSpan.FromSeconds(60) };
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        Client = new HttpClient(AnyCertificate()) { BaseAddress = new Uri($"{Scheme}://{HostPort}/"), Timeout = TimeSpan.FromSeconds(60) };
+        using var probe = new HttpClient(AnyCertificate()) { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited) throw new InvalidOperationException($"docker-registry exited at start:\n{Output}");
             try
             {
-                using var response = await probe.GetAsync($"http://{HostPort}/v2/");
+                using var response = await probe.GetAsync($"{Scheme}://{HostPort}/v2/");
                 // 401: an auth-enabled configuration is up and challenging, which is as ready as it gets.
                 if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Unauthorized) return;
             }
@@ -89,6 +96,12 @@ public class DistributionRegistryFixture : IAsyncLifetime
         }
         throw new TimeoutException($"docker-registry did not answer GET /v2/ on {HostPort} within 30 s:\n{Output}");
     }
+
+    // The fixture's own clients only check that the registry is up: they trust whatever certificate it serves.
+    private static SocketsHttpHandler AnyCertificate() => new()
+    {
+        SslOptions = { RemoteCertificateValidationCallback = static (_, _, _, _) => true },
+    };
 
     private void Append(string? line)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using OrleansRegistry.Core;
+using OrleansRegistry.Grains.Abstractions.Errors;
 using OrleansRegistry.Grains.Abstractions.Repositories;
 using OrleansRegistry.Grains.Abstractions.Uploads;
 using OrleansRegistry.Storage.Blobs;
@@ -10,9 +11,13 @@ namespace OrleansRegistry.Server.Uploads;
 /// Moves upload bytes from the HTTP request body into the blob store, hashing while writing, under the writer
 /// lease of the session grain; verifies and commits at finish. The grain sees offsets only, never bytes.
 /// </summary>
-public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, UploadHashCache hashes)
+public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, UploadHashCache hashes, ILogger<BlobUploader> logger)
 {
     private const int BufferSize = 1 << 20;
+
+    // After the commit the bytes live under their digest and the upload's own data is gone, so a link that failed for
+    // good would lose the upload: a transient failure (a dropped database connection, a silo restarting) is retried.
+    private static readonly TimeSpan[] LinkRetryDelays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)];
 
     public static string NewUploadId() => Guid.NewGuid().ToString("D");
 
@@ -66,7 +71,7 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, UploadH
                 throw DigestMismatch(digest, actual);
             }
             await store.CommitUploadAsync(uploadId, size, digest.ToString(), ct);
-            await grains.GetGrain<IRepositoryGrain>(repository).LinkBlob(digest.ToString(), size);
+            await LinkCommittedAsync(repository, digest, size);
             await session.Finish(lease.LeaseId, digest.ToString());
             return size;
         }
@@ -89,7 +94,7 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, UploadH
             var actual = hasher.GetCurrentDigest();
             if (actual != digest) throw DigestMismatch(digest, actual);
             await store.CommitUploadAsync(uploadId, size, digest.ToString(), ct);
-            await grains.GetGrain<IRepositoryGrain>(repository).LinkBlob(digest.ToString(), size);
+            await LinkCommittedAsync(repository, digest, size);
             return size;
         }
         finally
@@ -173,6 +178,27 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, UploadH
             ArrayPool<byte>.Shared.Return(buffer);
         }
         return hasher.GetCurrentDigest();
+    }
+
+    /// <summary>Links a committed blob into the repository, retrying transient failures (linking is idempotent).</summary>
+    private async Task LinkCommittedAsync(string repository, Digest digest, long size)
+    {
+        var target = grains.GetGrain<IRepositoryGrain>(repository);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await target.LinkBlob(digest.ToString(), size);
+                return;
+            }
+            catch (Exception e) when (attempt < LinkRetryDelays.Length && e is not (RegistryGrainException or RegistryException))
+            {
+                logger.LogWarning(e, "Linking committed blob {Digest} into {Repository} failed (attempt {Attempt}); retrying",
+                    digest, repository, attempt + 1);
+                // Not the request's token: the bytes are committed, and linking them is worth finishing either way.
+                await Task.Delay(LinkRetryDelays[attempt], CancellationToken.None);
+            }
+        }
     }
 
     private async Task ReleaseAsync(IUploadSessionGrain session, string uploadId, UploadLease lease)

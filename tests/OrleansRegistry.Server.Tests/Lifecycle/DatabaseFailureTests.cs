@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using Npgsql;
+using OrleansRegistry.Server.Tests.Infrastructure;
+
+namespace OrleansRegistry.Server.Tests.Lifecycle;
+
+/// <summary>
+/// Architecture §4: an upload's finish commits the bytes under their digest, then links the blob into the repository.
+/// A database connection lost between the two must not lose the upload (its data has already moved to the digest):
+/// the link is retried and the PUT still answers 201. The failure is real: the registry's own connection, blocked on
+/// a table lock this test holds, is terminated by PostgreSQL. A private server, since the lock would stall others.
+/// </summary>
+public sealed class DatabaseFailureTests(RegistryFixture fixture) : IClassFixture<RegistryFixture>
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    private HttpClient Client => fixture.Client;
+
+    [Theory]
+    [InlineData(false)] // PUT ?digest= closing a session (end-6)
+    [InlineData(true)] // monolithic POST ?digest= (end-4b)
+    public async Task A_connection_lost_while_linking_a_verified_blob_is_retried_and_the_blob_is_served(bool monolithic)
+    {
+        var repo = TestImages.UniqueRepo("dbfail/link");
+        var data = TestImages.RandomBytes(200_000, seed: monolithic ? 911 : 912);
+        var digest = TestImages.Digest(data);
+        string? location = null;
+        if (!monolithic)
+        {
+            (location, _) = await TestImages.StartUploadAsync(Client, repo);
+            using var patch = await Client.PatchAsync(location, Octets(data));
+            Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
+        }
+
+        await using var blocker = new NpgsqlConnection(fixture.ConnectionString);
+        await blocker.OpenAsync();
+        // A second connection watches: inside the blocker's transaction pg_stat_activity would be one frozen snapshot.
+        await using var observer = new NpgsqlConnection(fixture.ConnectionString);
+        await observer.OpenAsync();
+        await using (var transaction = await blocker.BeginTransactionAsync())
+        {
+            await Execute(blocker, "LOCK TABLE blob_links IN ACCESS EXCLUSIVE MODE");
+            var finish = monolithic
+                ? Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", Octets(data))
+                : Client.PutAsync(TestImages.WithDigest(location!, digest), Octets([]));
+
+            var linking = await WaitForBackendBlockedOnLockAsync(observer);
+            Assert.True((bool)(await Scalar(observer, $"SELECT pg_terminate_backend({linking})"))!);
+            await transaction.RollbackAsync(); // the lock goes; the retried link gets through
+
+            using var response = await finish.WaitAsync(Bound);
+            Assert.True(response.StatusCode == HttpStatusCode.Created,
+                $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal(digest, TestImages.HeaderValue(response, "Docker-Content-Digest"));
+        }
+
+        using var get = await Client.GetAsync($"v2/{repo}/blobs/{digest}");
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(data, await get.Content.ReadAsByteArrayAsync());
+        if (location is not null)
+        {
+            using var status = await Client.GetAsync(location); // the session finished: spec code-3
+            Assert.Equal(HttpStatusCode.NotFound, status.StatusCode);
+        }
+    }
+
+    /// <summary>The registry's connection waiting for the lock on blob_links (its link statement).</summary>
+    private static async Task<int> WaitForBackendBlockedOnLockAsync(NpgsqlConnection observer)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < Bound)
+        {
+            var pid = await Scalar(observer, """
+                SELECT pid FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
+                  AND query ILIKE '%blob_links%'
+                LIMIT 1
+                """);
+            if (pid is int found) return found;
+            await Task.Delay(50);
+        }
+        var activity = new List<string>();
+        await using (var command = new NpgsqlCommand(
+            "SELECT pid, state, wait_event_type, wait_event, left(query, 120) FROM pg_stat_activity WHERE datname = current_database()", observer))
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                activity.Add($"{reader[0]} {reader[1]} {reader[2]} {reader[3]}: {reader[4]}");
+        throw new TimeoutException($"no registry statement blocked on blob_links within {Bound}:\n{string.Join('\n', activity)}");
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> Scalar(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    private static ByteArrayContent Octets(byte[] data)
+    {
+        var content = new ByteArrayContent(data);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return content;
+    }
+}

@@ -61,10 +61,19 @@ public static class CliApp
         }
         catch (Exception e)
         {
-            await console.Error.WriteLineAsync($"error: {Describe(Unwrap(e))}{CertificateHint(Unwrap(e), connector)}");
+            await console.Error.WriteLineAsync($"error: {Describe(Unwrap(e))}{CertificateHint(Unwrap(e), connector)}{PlainHttpHint(Unwrap(e))}");
             return ExitCodes.Failure;
         }
     }
+
+    /// <summary>
+    /// A 400 to plain http is what a TLS-only server answers (Go's says so in a body a HEAD never shows), and loopback
+    /// registries get plain http by default: say how to ask for https.
+    /// </summary>
+    private static string PlainHttpHint(Exception e) =>
+        e is UnexpectedStatusException { StatusCode: System.Net.HttpStatusCode.BadRequest, RequestUri.Scheme: "http" }
+            ? "; if the registry serves only https, give --ca-file FILE (the PEM of its CA) or --insecure, which make a loopback registry https too"
+            : "";
 
     internal const string InsecureWarning =
         "warning: --insecure: TLS certificates are not verified, anyone on the network path can read and alter the traffic";

@@ -23,6 +23,7 @@ public sealed class TlsTests(TlsRegistryFixture registry) : IClassFixture<TlsReg
         var plain = (await Oreg.RunAsync("push", $"{layout.Directory}:v1", $"{repo}:v1")).Expect(ExitCodes.Failure);
         Assert.StartsWith("error: ", plain.Stderr);
         Assert.Contains("400", plain.Stderr);
+        Assert.Contains("if the registry serves only https, give --ca-file FILE", plain.Stderr);
         Assert.DoesNotContain("certificate", plain.Stderr);
         Assert.DoesNotContain("   at ", plain.Stderr);
 

@@ -44,6 +44,20 @@ internal static class HelpText
         return text.ToString();
     }
 
+    /// <summary>docs/oreg.md: every help text of oreg, so the reference on disk is exactly what the CLI prints.</summary>
+    public static string RenderMarkdown(IReadOnlyList<ICommand> commands)
+    {
+        var text = new StringBuilder();
+        text.Append("<!-- Generated from OrleansRegistry.Cli.HelpText.RenderMarkdown(); do not edit by hand. -->\n");
+        text.Append("# oreg command reference\n\n");
+        text.Append("What `oreg --help` and `oreg COMMAND --help` print. Regenerate with ");
+        text.Append("`UPDATE_DOCS=1 dotnet test tests/OrleansRegistry.Cli.Tests`.\n\n");
+        text.Append("```text\n").Append(General(commands)).Append("```\n");
+        foreach (var command in commands)
+            text.Append("\n## oreg ").Append(command.Name).Append("\n\n```text\n").Append(For(command)).Append("```\n");
+        return text.ToString();
+    }
+
     private static void AppendOptions(StringBuilder text, string heading, IReadOnlyList<OptionSpec> options)
     {
         text.Append('\n').Append(heading).Append(":\n");

@@ -1,0 +1,45 @@
+using System.Runtime.CompilerServices;
+
+namespace OrleansRegistry.Cli.Tests;
+
+/// <summary>docs/oreg.md is generated from the CLI's own help texts, and a test fails when it is stale.</summary>
+public sealed class CliDocTests
+{
+    [Fact]
+    public void Docs_oreg_md_matches_the_help_texts()
+    {
+        var path = Path.Combine(FindRepositoryRoot(), "docs", "oreg.md");
+        var expected = HelpText.RenderMarkdown(CliApp.Commands);
+        if (Environment.GetEnvironmentVariable("UPDATE_DOCS") == "1")
+        {
+            File.WriteAllText(path, expected);
+            return;
+        }
+        Assert.True(File.Exists(path), $"{path} is missing; run with UPDATE_DOCS=1 to generate it");
+        var actual = File.ReadAllText(path).ReplaceLineEndings("\n");
+        Assert.True(expected == actual,
+            $"{path} differs from HelpText.RenderMarkdown(); run `UPDATE_DOCS=1 dotnet test tests/OrleansRegistry.Cli.Tests` to regenerate it");
+    }
+
+    [Fact]
+    public void Every_command_has_its_section()
+    {
+        var markdown = HelpText.RenderMarkdown(CliApp.Commands);
+        foreach (var command in CliApp.Commands)
+            Assert.Contains($"\n## oreg {command.Name}\n", markdown);
+    }
+
+    // From this source file first (binaries may be built outside the checkout with --artifacts-path), then the binary.
+    private static string FindRepositoryRoot([CallerFilePath] string sourceFile = "")
+    {
+        foreach (var start in new[] { Path.GetDirectoryName(sourceFile), AppContext.BaseDirectory })
+        {
+            for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "OrleansRegistry.sln")))
+                    return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("OrleansRegistry.sln not found above the test sources or binaries");
+    }
+}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Npgsql;
 using Orleans.Runtime;
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions.Errors;
@@ -17,11 +18,24 @@ public static class ErrorMapping
         // A silo that died or stopped answering: retryable, never a bare 500 (toolchain-facts, Orleans).
         OrleansMessageRejectionException or SiloUnavailableException or TimeoutException =>
             RegistryErrorResult.From(ErrorCatalog.Unavailable, "the registry is temporarily unavailable; retry"),
+        // PostgreSQL unreachable, restarting or dropping the connection: retryable too, and a client that sees 503
+        // retries where a 500 would make it give up.
+        _ when IsTransientDatabaseFailure(exception) =>
+            RegistryErrorResult.From(ErrorCatalog.Unavailable, "the registry's database is temporarily unavailable; retry"),
         BadHttpRequestException e => RegistryErrorResult.From(
             e.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCatalog.SizeInvalid : ErrorCatalog.BlobUploadInvalid,
             e.Message),
         _ => null,
     };
+
+    private static bool IsTransientDatabaseFailure(Exception exception)
+    {
+        // Orleans' persistence providers and grain calls may wrap the driver's exception.
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is NpgsqlException { IsTransient: true })
+                return true;
+        return false;
+    }
 
     private static JsonElement? ParseDetail(string? json) =>
         json is null ? null : JsonSerializer.Deserialize<JsonElement>(json);

@@ -9,8 +9,9 @@ namespace OrleansRegistry.Server.Tests.Lifecycle;
 /// <summary>
 /// Architecture §4: an upload's finish commits the bytes under their digest, then links the blob into the repository.
 /// A database connection lost between the two must not lose the upload (its data has already moved to the digest):
-/// the link is retried and the PUT still answers 201. The failure is real: the registry's own connection, blocked on
-/// a table lock this test holds, is terminated by PostgreSQL. A private server, since the lock would stall others.
+/// the link is retried and the PUT still answers 201. Elsewhere a lost database connection is 503 UNAVAILABLE, which
+/// clients retry, never 500 UNKNOWN. The failure is real: the registry's own connection, blocked on a table lock this
+/// test holds, is terminated by PostgreSQL. A private server, since the lock would stall others.
 /// </summary>
 public sealed class DatabaseFailureTests(RegistryFixture fixture) : IClassFixture<RegistryFixture>
 {
@@ -66,8 +67,37 @@ public sealed class DatabaseFailureTests(RegistryFixture fixture) : IClassFixtur
         }
     }
 
-    /// <summary>The registry's connection waiting for the lock on blob_links (its link statement).</summary>
-    private static async Task<int> WaitForBackendBlockedOnLockAsync(NpgsqlConnection observer)
+    [Fact] // spec "Error Codes": UNAVAILABLE (503) is the retryable answer; a lost database must not be a 500 UNKNOWN
+    public async Task A_connection_lost_under_a_tags_list_is_503_UNAVAILABLE_and_the_next_request_is_served()
+    {
+        var repo = TestImages.UniqueRepo("dbfail/tags");
+        await TestImages.PushImageAsync(Client, repo, "v1", seed: 913);
+
+        await using var blocker = new NpgsqlConnection(fixture.ConnectionString);
+        await blocker.OpenAsync();
+        await using var observer = new NpgsqlConnection(fixture.ConnectionString);
+        await observer.OpenAsync();
+        await using (var transaction = await blocker.BeginTransactionAsync())
+        {
+            await Execute(blocker, "LOCK TABLE tags IN ACCESS EXCLUSIVE MODE");
+            var list = Client.GetAsync($"v2/{repo}/tags/list");
+            var reading = await WaitForBackendBlockedOnLockAsync(observer, "tags");
+            Assert.True((bool)(await Scalar(observer, $"SELECT pg_terminate_backend({reading})"))!);
+            await transaction.RollbackAsync();
+
+            using var response = await list.WaitAsync(Bound);
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable,
+                $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal(["UNAVAILABLE"], await TestImages.ErrorCodesAsync(response));
+        }
+
+        using var again = await Client.GetAsync($"v2/{repo}/tags/list");
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("\"v1\"", await again.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The registry's connection waiting for the lock on <paramref name="table"/>.</summary>
+    private static async Task<int> WaitForBackendBlockedOnLockAsync(NpgsqlConnection observer, string table = "blob_links")
     {
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < Bound)
@@ -75,9 +105,9 @@ public sealed class DatabaseFailureTests(RegistryFixture fixture) : IClassFixtur
             var pid = await Scalar(observer, """
                 SELECT pid FROM pg_stat_activity
                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
-                  AND query ILIKE '%blob_links%'
+                  AND query ILIKE '%' || @table || '%'
                 LIMIT 1
-                """);
+                """, ("table", table));
             if (pid is int found) return found;
             await Task.Delay(50);
         }
@@ -87,7 +117,7 @@ public sealed class DatabaseFailureTests(RegistryFixture fixture) : IClassFixtur
         await using (var reader = await command.ExecuteReaderAsync())
             while (await reader.ReadAsync())
                 activity.Add($"{reader[0]} {reader[1]} {reader[2]} {reader[3]}: {reader[4]}");
-        throw new TimeoutException($"no registry statement blocked on blob_links within {Bound}:\n{string.Join('\n', activity)}");
+        throw new TimeoutException($"no registry statement blocked on {table} within {Bound}:\n{string.Join('\n', activity)}");
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql)
@@ -96,9 +126,10 @@ public sealed class DatabaseFailureTests(RegistryFixture fixture) : IClassFixtur
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<object?> Scalar(NpgsqlConnection connection, string sql)
+    private static async Task<object?> Scalar(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         return await command.ExecuteScalarAsync();
     }
 

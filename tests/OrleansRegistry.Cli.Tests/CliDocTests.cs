@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace OrleansRegistry.Cli.Tests;
 
 /// <summary>docs/oreg.md is generated from the CLI's own help texts, and a test fails when it is stale.</summary>
@@ -8,7 +6,7 @@ public sealed class CliDocTests
     [Fact]
     public void Docs_oreg_md_matches_the_help_texts()
     {
-        var path = Path.Combine(FindRepositoryRoot(), "docs", "oreg.md");
+        var path = Path.Combine(PostgresServer.RepoRoot, "docs", "oreg.md");
         var expected = HelpText.RenderMarkdown(CliApp.Commands);
         if (Environment.GetEnvironmentVariable("UPDATE_DOCS") == "1")
         {
@@ -27,19 +25,5 @@ public sealed class CliDocTests
         var markdown = HelpText.RenderMarkdown(CliApp.Commands);
         foreach (var command in CliApp.Commands)
             Assert.Contains($"\n## oreg {command.Name}\n", markdown);
-    }
-
-    // From this source file first (binaries may be built outside the checkout with --artifacts-path), then the binary.
-    private static string FindRepositoryRoot([CallerFilePath] string sourceFile = "")
-    {
-        foreach (var start in new[] { Path.GetDirectoryName(sourceFile), AppContext.BaseDirectory })
-        {
-            for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "OrleansRegistry.sln")))
-                    return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("OrleansRegistry.sln not found above the test sources or binaries");
     }
 }

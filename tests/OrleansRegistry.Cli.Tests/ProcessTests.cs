@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace OrleansRegistry.Cli.Tests;
 
@@ -63,7 +62,7 @@ public sealed class ProcessTests(RegistryFixture fixture)
         try
         {
             using var connection = await silent.AcceptTcpClientAsync(bound.Token);
-            Assert.Equal(0, kill(process.Id, 15));
+            Assert.True(PosixSignal.Send(process.Id, PosixSignal.Terminate));
             await process.WaitForExitAsync(bound.Token);
         }
         finally
@@ -76,7 +75,4 @@ public sealed class ProcessTests(RegistryFixture fixture)
         Assert.Equal("cancelled", (await stderr).Trim());
         Assert.Empty(await stdout);
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
 }

@@ -7,6 +7,7 @@ using OrleansRegistry.Client.Registry;
 using OrleansRegistry.Client.Tests.Images;
 using OrleansRegistry.Client.Tests.Infrastructure;
 using OrleansRegistry.Core;
+using static OrleansRegistry.Client.Tests.Auth.AuthTestContent;
 
 namespace OrleansRegistry.Client.Tests.Auth;
 
@@ -44,23 +45,6 @@ public sealed class BearerAuthTests(TokenAuthRegistryFixture registry) : IClassF
         foreach (var client in _clients) client.Dispose();
         _temp.Dispose();
     }
-
-    private static Descriptor Blob(byte[] data) => new(MediaTypes.OctetStream, Digest.Compute(data), data.Length);
-
-    private static async Task<byte[]> ReadAllAsync(Stream stream)
-    {
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy);
-        return copy.ToArray();
-    }
-
-    private static byte[] Manifest(byte[] config, byte[] layer) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
-    {
-        ["schemaVersion"] = 2,
-        ["mediaType"] = MediaTypes.OciManifest,
-        ["config"] = new { mediaType = MediaTypes.OciConfig, digest = Digest.Compute(config).ToString(), size = config.Length },
-        ["layers"] = new[] { new { mediaType = "application/vnd.oci.image.layer.v1.tar+gzip", digest = Digest.Compute(layer).ToString(), size = layer.Length } },
-    });
 
     /// <summary>Pushes a config, a layer and a manifest tagged v1 with the user's credentials; returns the manifest.</summary>
     private async Task<byte[]> PushImageAsync(string name, int seed)

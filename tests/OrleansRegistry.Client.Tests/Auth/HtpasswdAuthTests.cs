@@ -1,8 +1,8 @@
 using System.Text;
-using System.Text.Json;
 using OrleansRegistry.Client.Registry;
 using OrleansRegistry.Client.Tests.Infrastructure;
 using OrleansRegistry.Core;
+using static OrleansRegistry.Client.Tests.Auth.AuthTestContent;
 
 namespace OrleansRegistry.Client.Tests.Auth;
 
@@ -30,23 +30,6 @@ public sealed class HtpasswdAuthTests(HtpasswdRegistryFixture registry) : IClass
     {
         foreach (var client in _clients) client.Dispose();
     }
-
-    private static Descriptor Blob(byte[] data) => new(MediaTypes.OctetStream, Digest.Compute(data), data.Length);
-
-    private static async Task<byte[]> ReadAllAsync(Stream stream)
-    {
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy);
-        return copy.ToArray();
-    }
-
-    private static byte[] Manifest(byte[] config, byte[] layer) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
-    {
-        ["schemaVersion"] = 2,
-        ["mediaType"] = MediaTypes.OciManifest,
-        ["config"] = new { mediaType = MediaTypes.OciConfig, digest = Digest.Compute(config).ToString(), size = config.Length },
-        ["layers"] = new[] { new { mediaType = "application/vnd.oci.image.layer.v1.tar+gzip", digest = Digest.Compute(layer).ToString(), size = layer.Length } },
-    });
 
     [Fact]
     public async Task With_credentials_blobs_and_a_manifest_go_up_and_come_back()

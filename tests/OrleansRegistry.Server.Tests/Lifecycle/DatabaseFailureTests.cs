@@ -35,23 +35,10 @@ public sealed class DatabaseFailureTests(RegistryFixture fixture) : IClassFixtur
             Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
         }
 
-        await using var blocker = new NpgsqlConnection(fixture.ConnectionString);
-        await blocker.OpenAsync();
-        // A second connection watches: inside the blocker's transaction pg_stat_activity would be one frozen snapshot.
-        await using var observer = new NpgsqlConnection(fixture.ConnectionString);
-        await observer.OpenAsync();
-        await using (var transaction = await blocker.BeginTransactionAsync())
+        using (var response = await WithConnectionKilledAsync("blob_links", () => monolithic
+                   ? Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", Octets(data))
+                   : Client.PutAsync(TestImages.WithDigest(location!, digest), Octets([]))))
         {
-            await Execute(blocker, "LOCK TABLE blob_links IN ACCESS EXCLUSIVE MODE");
-            var finish = monolithic
-                ? Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", Octets(data))
-                : Client.PutAsync(TestImages.WithDigest(location!, digest), Octets([]));
-
-            var linking = await WaitForBackendBlockedOnLockAsync(observer);
-            Assert.True((bool)(await Scalar(observer, $"SELECT pg_terminate_backend({linking})"))!);
-            await transaction.RollbackAsync(); // the lock goes; the retried link gets through
-
-            using var response = await finish.WaitAsync(Bound);
             Assert.True(response.StatusCode == HttpStatusCode.Created,
                 $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
             Assert.Equal(digest, TestImages.HeaderValue(response, "Docker-Content-Digest"));
@@ -73,19 +60,8 @@ public sealed class DatabaseFailureTests(RegistryFixture fixture) : IClassFixtur
         var repo = TestImages.UniqueRepo("dbfail/tags");
         await TestImages.PushImageAsync(Client, repo, "v1", seed: 913);
 
-        await using var blocker = new NpgsqlConnection(fixture.ConnectionString);
-        await blocker.OpenAsync();
-        await using var observer = new NpgsqlConnection(fixture.ConnectionString);
-        await observer.OpenAsync();
-        await using (var transaction = await blocker.BeginTransactionAsync())
+        using (var response = await WithConnectionKilledAsync("tags", () => Client.GetAsync($"v2/{repo}/tags/list")))
         {
-            await Execute(blocker, "LOCK TABLE tags IN ACCESS EXCLUSIVE MODE");
-            var list = Client.GetAsync($"v2/{repo}/tags/list");
-            var reading = await WaitForBackendBlockedOnLockAsync(observer, "tags");
-            Assert.True((bool)(await Scalar(observer, $"SELECT pg_terminate_backend({reading})"))!);
-            await transaction.RollbackAsync();
-
-            using var response = await list.WaitAsync(Bound);
             Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable,
                 $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
             Assert.Equal(["UNAVAILABLE"], await TestImages.ErrorCodesAsync(response));
@@ -96,8 +72,28 @@ public sealed class DatabaseFailureTests(RegistryFixture fixture) : IClassFixtur
         Assert.Contains("\"v1\"", await again.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// Sends <paramref name="request"/> while this test holds an exclusive lock on <paramref name="table"/>, has
+    /// PostgreSQL terminate the registry connection that waits for it, then releases the lock; returns the response.
+    /// </summary>
+    private async Task<HttpResponseMessage> WithConnectionKilledAsync(string table, Func<Task<HttpResponseMessage>> request)
+    {
+        await using var blocker = new NpgsqlConnection(fixture.ConnectionString);
+        await blocker.OpenAsync();
+        // A second connection watches: inside the blocker's transaction pg_stat_activity would be one frozen snapshot.
+        await using var observer = new NpgsqlConnection(fixture.ConnectionString);
+        await observer.OpenAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await Execute(blocker, $"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE");
+        var response = request();
+        var waiting = await WaitForBackendBlockedOnLockAsync(observer, table);
+        Assert.True((bool)(await Scalar(observer, $"SELECT pg_terminate_backend({waiting})"))!);
+        await transaction.RollbackAsync(); // the lock goes; whatever the registry retries gets through
+        return await response.WaitAsync(Bound);
+    }
+
     /// <summary>The registry's connection waiting for the lock on <paramref name="table"/>.</summary>
-    private static async Task<int> WaitForBackendBlockedOnLockAsync(NpgsqlConnection observer, string table = "blob_links")
+    private static async Task<int> WaitForBackendBlockedOnLockAsync(NpgsqlConnection observer, string table)
     {
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < Bound)

@@ -111,7 +111,7 @@ public sealed class RunScriptTests : IDisposable
         }
     }
 
-    private enum Signal { Int = 2, Term = 15 }
+    private enum Signal { Int = PosixSignal.Interrupt, Term = PosixSignal.Terminate }
 
     /// <summary><c>scripts/run --urls http://127.0.0.1:PORT</c> as a child process, ready once <c>GET /v2/</c> answers.</summary>
     private sealed class RunScript : IAsyncDisposable
@@ -193,7 +193,7 @@ public sealed class RunScriptTests : IDisposable
         /// returns its exit code once it, and everything it waits for, has finished.</summary>
         public async Task<int> StopAsync(Signal signal)
         {
-            Assert.Equal(0, kill(_process.Id, (int)signal));
+            Assert.True(PosixSignal.Send(_process.Id, (int)signal), $"could not send {signal} to scripts/run");
             using var cts = new CancellationTokenSource(StopBound);
             try
             {
@@ -212,15 +212,12 @@ public sealed class RunScriptTests : IDisposable
             if (!_process.HasExited)
             {
                 // A failed assertion left it running: stop it the way an operator would, so PostgreSQL stops too.
-                _ = kill(_process.Id, (int)Signal.Term);
+                PosixSignal.Send(_process.Id, PosixSignal.Terminate);
                 using var cts = new CancellationTokenSource(StopBound);
                 try { await _process.WaitForExitAsync(cts.Token); }
                 catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
             }
             _process.Dispose();
         }
-
-        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-        private static extern int kill(int pid, int sig);
     }
 }

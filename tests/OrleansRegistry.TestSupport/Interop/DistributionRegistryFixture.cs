@@ -114,7 +114,7 @@ public class DistributionRegistryFixture : IAsyncLifetime
         Client.Dispose();
         if (_process is { HasExited: false })
         {
-            _ = kill(_process.Id, 15);
+            PosixSignal.Send(_process.Id, PosixSignal.Terminate);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try { await _process.WaitForExitAsync(cts.Token); }
             catch (OperationCanceledException) { _process.Kill(); await _process.WaitForExitAsync(); }
@@ -122,7 +122,4 @@ public class DistributionRegistryFixture : IAsyncLifetime
         _process?.Dispose();
         _root.Dispose();
     }
-
-    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace OrleansRegistry.TestSupport.Registry;
@@ -92,7 +91,7 @@ public sealed class RegistryProcess : IAsyncDisposable
     public async Task StopAsync()
     {
         if (_process.HasExited) return;
-        if (!OperatingSystem.IsWindows()) _ = kill(_process.Id, 15);
+        if (!OperatingSystem.IsWindows()) PosixSignal.Send(_process.Id, PosixSignal.Terminate);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try { await _process.WaitForExitAsync(cts.Token); }
         catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); await _process.WaitForExitAsync(); }
@@ -104,7 +103,4 @@ public sealed class RegistryProcess : IAsyncDisposable
         Client.Dispose();
         _process.Dispose();
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
 }

@@ -1,0 +1,17 @@
+using System.Runtime.InteropServices;
+
+namespace OrleansRegistry.TestSupport;
+
+/// <summary>Sends a POSIX signal to a child process, as a terminal (SIGINT) or a service manager (SIGTERM) would;
+/// .NET's Process offers only SIGKILL.</summary>
+public static class PosixSignal
+{
+    public const int Interrupt = 2;
+    public const int Terminate = 15;
+
+    /// <summary>True when the signal was delivered (kill(2) returned 0).</summary>
+    public static bool Send(int pid, int signal) => kill(pid, signal) == 0;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+}

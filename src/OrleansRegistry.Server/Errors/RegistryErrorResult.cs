@@ -5,6 +5,9 @@ namespace OrleansRegistry.Server.Errors;
 /// <summary>Writes the spec's error body <c>{"errors":[…]}</c> with the descriptor's HTTP status.</summary>
 public sealed class RegistryErrorResult(int status, RegistryError error) : IResult, IStatusCodeHttpResult
 {
+    /// <summary>A silo is declared dead within about a second (ClusterHosting), so a retry a second later usually succeeds.</summary>
+    public const string RetryAfterSeconds = "1";
+
     public int? StatusCode => status;
 
     public RegistryError Error => error;
@@ -17,6 +20,8 @@ public sealed class RegistryErrorResult(int status, RegistryError error) : IResu
         var body = ErrorResponse.From(error).ToJsonUtf8();
         var response = context.Response;
         response.StatusCode = status;
+        // 503 means "retry": say when, so clients (and the balancer) come back instead of giving up.
+        if (status == StatusCodes.Status503ServiceUnavailable) response.Headers.RetryAfter = RetryAfterSeconds;
         response.ContentType = "application/json; charset=utf-8";
         response.ContentLength = body.Length;
         return HttpMethods.IsHead(context.Request.Method)

@@ -24,6 +24,7 @@ public static class RegistryHostingExtensions
         builder.Services.Configure<RegistryOptions>(config.GetSection(RegistryOptions.Section));
         builder.Services.Configure<UploadOptions>(config.GetSection($"{RegistryOptions.Section}:Uploads"));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddSingleton(NpgsqlDataSource.Create(WithPoolSize(connectionString, options.DatabaseConnections)));
         builder.Services.AddSingleton<IRegistryIndex, PostgresRegistryIndex>();
         builder.Services.AddHostedService<DatabaseWarmup>();
@@ -34,16 +35,7 @@ public static class RegistryHostingExtensions
 
         builder.UseOrleans(silo =>
         {
-            if (options.Clustering.Equals("AdoNet", StringComparison.OrdinalIgnoreCase))
-            {
-                silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
-                silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort);
-                silo.Configure<ClusterOptions>(o => { o.ClusterId = options.ClusterId; o.ServiceId = options.ServiceId; });
-            }
-            else
-            {
-                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            }
+            silo.ConfigureCluster(options, connectionString, config);
             silo.AddAdoNetGrainStorage(RegistryStorage.Name, o =>
             {
                 o.Invariant = "Npgsql";

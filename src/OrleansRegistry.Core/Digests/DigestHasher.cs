@@ -39,5 +39,14 @@ public sealed class DigestHasher : IDisposable
         return new Digest(Algorithm, Convert.ToHexStringLower(hash[..length]));
     }
 
+    // TEMPORARY until the libcrypto hash state lands (branch hasher): no state is exportable yet.
+    public byte[]? ExportState() => null;
+
+    public static bool TryResume(byte[] state, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DigestHasher? hasher)
+    {
+        hasher = null;
+        return false;
+    }
+
     public void Dispose() => _hash.Dispose();
 }

@@ -1,7 +1,7 @@
 namespace OrleansRegistry.Core;
 
 /// <summary>The <c>&lt;reference&gt;</c> of a manifest URL: a tag or a digest, never anything else (spec: "Pulling manifests").</summary>
-public readonly record struct Reference(string? Tag, Digest? Digest)
+public readonly record struct Reference(Tag? Tag, Digest? Digest)
 {
     public bool IsDigest => Digest is not null;
 
@@ -21,11 +21,11 @@ public readonly record struct Reference(string? Tag, Digest? Digest)
             reference = new Reference(null, digest);
             return true;
         }
-        if (!global::OrleansRegistry.Core.Tag.IsValid(value))
+        if (!global::OrleansRegistry.Core.Tag.TryParse(value, out var tag))
             return false;
-        reference = new Reference(value, null);
+        reference = new Reference(tag, null);
         return true;
     }
 
-    public override string ToString() => Digest?.ToString() ?? Tag ?? "";
+    public override string ToString() => Digest?.ToString() ?? Tag?.Value ?? "";
 }

@@ -4,8 +4,29 @@ namespace OrleansRegistry.Core;
 /// The spec's <c>&lt;name&gt;</c> grammar ("Pulling manifests"):
 /// <c>[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*</c>, at most 255 characters.
 /// </summary>
-public static class RepositoryName
+public readonly record struct RepositoryName
 {
+    private readonly string? _value;
+
+    private RepositoryName(string value) => _value = value;
+
+    /// <summary>The name as it appears in URLs and keys; "" for <c>default</c>.</summary>
+    public string Value => _value ?? "";
+
+    public override string ToString() => Value;
+
+    public static bool TryParse(string? value, out RepositoryName name)
+    {
+        name = IsValid(value) ? new RepositoryName(value!) : default;
+        return name._value is not null;
+    }
+
+    /// <summary>The name, or NAME_INVALID (spec: "Error Codes").</summary>
+    public static RepositoryName Parse(string? value) =>
+        TryParse(value, out var name)
+            ? name
+            : throw new RegistryException(ErrorCatalog.NameInvalid, $"invalid repository name '{value}'", new { name = value });
+
     // Clients cap host + "/" + name at 255; capping the name alone keeps every stored key bounded.
     public const int MaxLength = 255;
 

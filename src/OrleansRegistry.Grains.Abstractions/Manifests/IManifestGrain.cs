@@ -1,7 +1,9 @@
+using OrleansRegistry.Core;
+
 namespace OrleansRegistry.Grains.Abstractions.Manifests;
 
 /// <summary>
-/// One manifest in one repository; key <c>{repository}@{digest}</c> (see <see cref="ManifestKey"/>).
+/// One manifest in one repository; key <c>{repository}@{digest}</c> (see <see cref="RegistryGrains.Manifest"/>).
 /// Holds the bytes, media type and parsed references; answers GET/HEAD from memory after the first load.
 /// </summary>
 [Alias("IManifestGrain")]
@@ -17,20 +19,9 @@ public interface IManifestGrain : IGrainWithStringKey
     /// repository. When <paramref name="tag"/> is set the tag is moved to it once it is stored.
     /// </summary>
     [Alias("Put")]
-    Task<ManifestContent> Put(string mediaType, byte[] bytes, string? tag);
+    Task<ManifestContent> Put(string mediaType, byte[] bytes, Tag? tag);
 
     /// <summary>Deletes the manifest, its referrer entry and every tag pointing at it; false when absent.</summary>
     [Alias("Delete")]
     Task<bool> Delete();
-}
-
-public static class ManifestKey
-{
-    public static string For(string repository, string digest) => $"{repository}@{digest}";
-
-    public static (string Repository, string Digest) Parse(string key)
-    {
-        var at = key.LastIndexOf('@');
-        return (key[..at], key[(at + 1)..]);
-    }
 }

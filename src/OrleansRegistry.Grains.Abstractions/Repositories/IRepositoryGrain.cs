@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using OrleansRegistry.Core;
 
 namespace OrleansRegistry.Grains.Abstractions.Repositories;
 
@@ -11,29 +12,29 @@ public interface IRepositoryGrain : IGrainWithStringKey
 {
     /// <summary>Size of a blob linked into this repository, or null.</summary>
     [AlwaysInterleave, Alias("StatBlob")]
-    Task<long?> StatBlob(string digest);
+    Task<long?> StatBlob(Digest digest);
 
-    /// <summary>Links a committed blob into this repository.</summary>
+    /// <summary>Links a committed blob into this repository (idempotent).</summary>
     [Alias("LinkBlob")]
-    Task LinkBlob(string digest, long size);
+    Task LinkBlob(Digest digest, long size);
 
     /// <summary>Unlinks a blob; false when it was not linked.</summary>
     [Alias("UnlinkBlob")]
-    Task<bool> UnlinkBlob(string digest);
+    Task<bool> UnlinkBlob(Digest digest);
 
     /// <summary>The manifest digest a tag points to, or null.</summary>
     [AlwaysInterleave, Alias("ResolveTag")]
-    Task<string?> ResolveTag(string tag);
+    Task<Digest?> ResolveTag(Tag tag);
 
     /// <summary>Points a tag at a manifest digest (atomically: readers see the old or the new digest).</summary>
-    [Alias("Tag")]
-    Task Tag(string tag, string digest);
+    [Alias("PutTag")]
+    Task PutTag(Tag tag, Digest digest);
 
     /// <summary>Removes a tag; false when it did not exist.</summary>
-    [Alias("Untag")]
-    Task<bool> Untag(string tag);
+    [Alias("DeleteTag")]
+    Task<bool> DeleteTag(Tag tag);
 
     /// <summary>A manifest was deleted: every tag pointing at it goes too.</summary>
     [Alias("ManifestDeleted")]
-    Task ManifestDeleted(string digest);
+    Task ManifestDeleted(Digest digest);
 }

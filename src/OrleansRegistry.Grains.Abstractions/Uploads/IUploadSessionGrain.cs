@@ -1,45 +1,54 @@
+using OrleansRegistry.Core;
+
 namespace OrleansRegistry.Grains.Abstractions.Uploads;
 
 /// <summary>
-/// One blob upload (key: its uuid). Coordinates writers and offsets; the bytes themselves go from the HTTP
-/// request straight to the blob store and never through this grain. A session is open, then finished or
-/// cancelled (both answer BLOB_UPLOAD_UNKNOWN afterwards), or expires when abandoned.
+/// One blob upload (key: its uuid) and the owner of the upload's data for its whole life: it creates the data,
+/// grants the lease under which one writer at a time appends to it, commits it under its digest and deletes it when
+/// the upload is cancelled or expires. The bytes go from the HTTP request straight to the blob store, never through
+/// this grain. A session is open, then finished or cancelled (both answer BLOB_UPLOAD_UNKNOWN afterwards).
 /// </summary>
 [Alias("IUploadSessionGrain")]
 public interface IUploadSessionGrain : IGrainWithStringKey
 {
-    /// <summary>Opens the session for a repository (its data already created in the blob store).</summary>
+    /// <summary>Creates the upload's (empty) data and opens the session; <paramref name="algorithm"/> is what the chunks are hashed with.</summary>
     [Alias("Open")]
-    Task<UploadStatus> Open(string repository);
+    Task<UploadStatus> Open(RepositoryName repository, string algorithm);
 
     /// <summary>The session's status; BLOB_UPLOAD_UNKNOWN when it is not open for this repository.</summary>
     [Orleans.Concurrency.AlwaysInterleave, Alias("GetStatus")]
-    Task<UploadStatus> GetStatus(string repository);
+    Task<UploadStatus> GetStatus(RepositoryName repository);
 
     /// <summary>
     /// Takes the writer lease for a chunk. <paramref name="start"/> (from Content-Range) must equal the committed
     /// offset, and no other writer may hold the lease: otherwise RANGE_INVALID (416, current Range).
     /// </summary>
     [Alias("BeginWrite")]
-    Task<UploadLease> BeginWrite(string repository, long? start);
+    Task<UploadLease> BeginWrite(RepositoryName repository, long? start);
 
-    /// <summary>The chunk under the lease is durably written: the committed offset moves to <paramref name="newOffset"/>.</summary>
+    /// <summary>
+    /// The chunk under the lease is durably written: the committed offset moves to <paramref name="newOffset"/> and
+    /// <paramref name="hashState"/> (the hash state at that offset, or null) is saved with it in the same write.
+    /// </summary>
     [Alias("CompleteWrite")]
-    Task<UploadStatus> CompleteWrite(Guid leaseId, long newOffset);
+    Task<UploadStatus> CompleteWrite(Guid leaseId, long newOffset, byte[]? hashState);
 
     /// <summary>The writer failed or dropped: the lease is released and the offset stays where it was.</summary>
     [Alias("AbortWrite")]
     Task AbortWrite(Guid leaseId);
 
-    /// <summary>The blob was verified and committed under the lease: the session is finished.</summary>
+    /// <summary>
+    /// The writer verified that the first <paramref name="size"/> bytes of the data have <paramref name="digest"/>:
+    /// the data becomes that blob, it is linked into the repository and the session is finished.
+    /// </summary>
     [Alias("Finish")]
-    Task Finish(Guid leaseId, string digest);
+    Task Finish(Guid leaseId, Digest digest, long size);
 
     /// <summary>Cancels the session and removes its data (DELETE); BLOB_UPLOAD_UNKNOWN when not open.</summary>
     [Alias("Cancel")]
-    Task Cancel(string repository);
+    Task Cancel(RepositoryName repository);
 
-    /// <summary>Removes the session if it saw no activity since <paramref name="idleSince"/>; true when it expired.</summary>
+    /// <summary>Removes the session and its data if it saw no activity since <paramref name="idleSince"/>; true when it expired.</summary>
     [Alias("ExpireIfIdle")]
     Task<bool> ExpireIfIdle(DateTimeOffset idleSince);
 }

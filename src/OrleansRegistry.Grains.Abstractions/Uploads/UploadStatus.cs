@@ -1,13 +1,21 @@
+using OrleansRegistry.Core;
+
 namespace OrleansRegistry.Grains.Abstractions.Uploads;
 
 /// <summary>Where an upload session stands: the repository it belongs to and how many bytes are committed.</summary>
 [GenerateSerializer, Immutable, Alias("UploadStatus")]
 public sealed record UploadStatus(
-    [property: Id(0)] string Repository,
+    [property: Id(0)] RepositoryName Repository,
     [property: Id(1)] long Offset);
 
-/// <summary>Permission to write one chunk (or to finish), held by one writer at a time.</summary>
+/// <summary>
+/// Permission to write one chunk (or to finish), held by one writer at a time, with what the writer needs to continue
+/// hashing: the algorithm and the hash state saved when the committed offset was reached (null when none was saved,
+/// and then the finish reads the data back once).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("UploadLease")]
 public sealed record UploadLease(
     [property: Id(0)] Guid LeaseId,
-    [property: Id(1)] long Offset);
+    [property: Id(1)] long Offset,
+    [property: Id(2)] string Algorithm,
+    [property: Id(3)] byte[]? HashState);

@@ -1,5 +1,5 @@
 using OrleansRegistry.Core;
-using OrleansRegistry.Grains.Abstractions.Errors;
+using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Grains.Abstractions.Manifests;
 using OrleansRegistry.Grains.Abstractions.Repositories;
 using OrleansRegistry.Storage.Index;
@@ -15,26 +15,23 @@ public sealed class ManifestGrain(
     IRegistryIndex index,
     IGrainFactory grains) : Grain, IManifestGrain
 {
-    private (string Repository, string Digest) Key => ManifestKey.Parse(this.GetPrimaryKeyString());
+    private (RepositoryName Repository, Digest Digest) Key => RegistryGrains.ParseManifestKey(this.GetPrimaryKeyString());
 
     public Task<ManifestContent?> Get() => Task.FromResult(state.State.Content);
 
-    public async Task<ManifestContent> Put(string mediaType, byte[] bytes, string? tag)
+    public async Task<ManifestContent> Put(string mediaType, byte[] bytes, Tag? tag)
     {
         var (repository, digest) = Key;
-        ParsedManifest parsed;
-        try { parsed = ManifestParser.Parse(mediaType, bytes); }
-        catch (RegistryException e) { throw new RegistryGrainException(e.Descriptor.Code, e.Message, e.Detail?.GetRawText()); }
-
-        var repo = grains.GetGrain<IRepositoryGrain>(repository);
+        var parsed = ManifestParser.Parse(mediaType, bytes);
+        var repo = grains.Repository(repository);
         await EnsureReferencesExistAsync(repository, repo, parsed);
 
-        var content = new ManifestContent(digest, parsed.MediaType, bytes, parsed.Subject?.Digest.ToString());
+        var content = new ManifestContent(digest, parsed.MediaType, bytes, parsed.Subject?.Digest);
         if (state.State.Content is not { } old || old.MediaType != content.MediaType)
         {
             // A repository that holds a manifest exists (tags list, catalog), even when the manifest references
             // no blob and carries no tag (an empty index pushed by digest): blob links and tags register it too.
-            await index.EnsureRepositoryAsync(repository);
+            await index.EnsureRepositoryAsync(repository.Value);
             state.State.Content = content;
             await state.WriteStateAsync();
         }
@@ -42,10 +39,10 @@ public sealed class ManifestGrain(
 
         if (parsed.Subject is { } subject)
         {
-            await index.AddReferrerAsync(repository, subject.Digest.ToString(), new ReferrerRecord(
-                digest, parsed.MediaType, bytes.Length, parsed.EffectiveArtifactType, parsed.Annotations));
+            await index.AddReferrerAsync(repository.Value, subject.Digest.ToString(), new ReferrerRecord(
+                digest.ToString(), parsed.MediaType, bytes.Length, parsed.EffectiveArtifactType, parsed.Annotations));
         }
-        if (tag is not null) await repo.Tag(tag, digest);
+        if (tag is { } t) await repo.PutTag(t, digest);
         return content;
     }
 
@@ -53,29 +50,28 @@ public sealed class ManifestGrain(
     {
         if (state.State.Content is not { } content) return false;
         var (repository, digest) = Key;
-        if (content.SubjectDigest is not null) await index.RemoveReferrerAsync(repository, digest);
+        if (content.Subject is not null) await index.RemoveReferrerAsync(repository.Value, digest.ToString());
         await state.ClearStateAsync();
         state.State.Content = null;
-        await grains.GetGrain<IRepositoryGrain>(repository).ManifestDeleted(digest);
+        await grains.Repository(repository).ManifestDeleted(digest);
         DeactivateOnIdle();
         return true;
     }
 
-    private async Task EnsureReferencesExistAsync(string repository, IRepositoryGrain repo, ParsedManifest parsed)
+    private async Task EnsureReferencesExistAsync(RepositoryName repository, IRepositoryGrain repo, ParsedManifest parsed)
     {
         var blobChecks = parsed.ReferencedBlobs
-            .Select(async d => (d.Digest, Exists: await repo.StatBlob(d.Digest.ToString()) is not null));
+            .Select(async d => (d.Digest, Exists: await repo.StatBlob(d.Digest) is not null));
         var childChecks = parsed.Manifests
-            .Select(async d => (d.Digest, Exists: await grains
-                .GetGrain<IManifestGrain>(ManifestKey.For(repository, d.Digest.ToString())).Get() is not null));
+            .Select(async d => (d.Digest, Exists: await grains.Manifest(repository, d.Digest).Get() is not null));
         var missing = (await Task.WhenAll(blobChecks.Concat(childChecks))).Where(c => !c.Exists).ToList();
         if (missing.Count == 0) return;
 
         var first = missing[0].Digest.ToString();
-        throw new RegistryGrainException(
-            ErrorCatalog.ManifestBlobUnknown.Code,
+        throw new RegistryException(
+            ErrorCatalog.ManifestBlobUnknown,
             $"manifest references {first}, which is not in repository {repository}" +
             (missing.Count > 1 ? $" (and {missing.Count - 1} more)" : ""),
-            System.Text.Json.JsonSerializer.Serialize(new { digest = first }));
+            new { digest = first });
     }
 }

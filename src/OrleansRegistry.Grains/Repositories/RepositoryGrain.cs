@@ -1,3 +1,4 @@
+using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions.Repositories;
 using OrleansRegistry.Grains.Caching;
 using OrleansRegistry.Storage.Index;
@@ -11,8 +12,8 @@ namespace OrleansRegistry.Grains.Repositories;
 public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGrain
 {
     private const int CacheCapacity = 4096;
-    private readonly BoundedCache<string, long> _blobs = new(CacheCapacity);
-    private readonly BoundedCache<string, string> _tags = new(CacheCapacity);
+    private readonly BoundedCache<Digest, long> _blobs = new(CacheCapacity);
+    private readonly BoundedCache<Tag, Digest> _tags = new(CacheCapacity);
     private bool _registered;
 
     // Reads interleave with writes; a read that started before a write must not cache what it saw.
@@ -20,61 +21,62 @@ public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGr
 
     private string Name => this.GetPrimaryKeyString();
 
-    public async Task<long?> StatBlob(string digest)
+    public async Task<long?> StatBlob(Digest digest)
     {
         if (_blobs.TryGet(digest, out var cached)) return cached;
         var seen = _version;
-        var size = await index.GetBlobLinkAsync(Name, digest);
+        var size = await index.GetBlobLinkAsync(Name, digest.ToString());
         if (size is { } s && seen == _version) _blobs.Set(digest, s);
         return size;
     }
 
-    public async Task LinkBlob(string digest, long size)
+    public async Task LinkBlob(Digest digest, long size)
     {
         await RegisterAsync();
-        await index.LinkBlobAsync(Name, digest, size);
+        await index.LinkBlobAsync(Name, digest.ToString(), size);
         _version++;
         _blobs.Set(digest, size);
     }
 
-    public async Task<bool> UnlinkBlob(string digest)
+    public async Task<bool> UnlinkBlob(Digest digest)
     {
-        var unlinked = await index.UnlinkBlobAsync(Name, digest);
+        var unlinked = await index.UnlinkBlobAsync(Name, digest.ToString());
         Invalidated();
         _blobs.Remove(digest);
         return unlinked;
     }
 
-    public async Task<string?> ResolveTag(string tag)
+    public async Task<Digest?> ResolveTag(Tag tag)
     {
         if (_tags.TryGet(tag, out var cached)) return cached;
         var seen = _version;
-        var digest = await index.GetTagAsync(Name, tag);
-        if (digest is not null && seen == _version) _tags.Set(tag, digest);
+        if (await index.GetTagAsync(Name, tag.Value) is not { } stored) return null;
+        var digest = Digest.Parse(stored);
+        if (seen == _version) _tags.Set(tag, digest);
         return digest;
     }
 
-    public async Task Tag(string tag, string digest)
+    public async Task PutTag(Tag tag, Digest digest)
     {
         await RegisterAsync();
-        await index.PutTagAsync(Name, tag, digest);
+        await index.PutTagAsync(Name, tag.Value, digest.ToString());
         _version++;
         _tags.Set(tag, digest);
     }
 
-    public async Task<bool> Untag(string tag)
+    public async Task<bool> DeleteTag(Tag tag)
     {
-        var deleted = await index.DeleteTagAsync(Name, tag);
+        var deleted = await index.DeleteTagAsync(Name, tag.Value);
         Invalidated();
         _tags.Remove(tag);
         return deleted;
     }
 
-    public async Task ManifestDeleted(string digest)
+    public async Task ManifestDeleted(Digest digest)
     {
-        var deleted = await index.DeleteTagsPointingToAsync(Name, digest);
+        var deleted = await index.DeleteTagsPointingToAsync(Name, digest.ToString());
         Invalidated();
-        foreach (var tag in deleted) _tags.Remove(tag);
+        foreach (var tag in deleted) _tags.Remove(Tag.Parse(tag));
     }
 
     // Called after a removal reached the index, never before: a read that interleaved during the removal may have

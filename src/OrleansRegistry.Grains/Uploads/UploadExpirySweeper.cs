@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OrleansRegistry.Grains.Abstractions.Uploads;
+using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Storage.Blobs;
 using OrleansRegistry.Storage.Index;
 
@@ -38,14 +38,24 @@ public sealed class UploadExpirySweeper(
     {
         var idleSince = clock.GetUtcNow() - options.Value.Expiry;
         var expired = 0;
+        // Any silo may sweep: the session grain (one activation in the cluster) decides and deletes, so two sweeps
+        // never delete one session's data twice or while its writer holds the lease.
         var ids = await index.ListExpiredUploadsAsync(idleSince, BatchSize, ct);
         foreach (var id in ids)
-            if (await grains.GetGrain<IUploadSessionGrain>(id).ExpireIfIdle(idleSince)) expired++;
+            if (await ExpireAsync(id, idleSince)) expired++;
 
         await foreach (var id in blobs.ListUploadsAsync(idleSince, ct))
-            if (await grains.GetGrain<IUploadSessionGrain>(id).ExpireIfIdle(idleSince)) expired++;
+            if (await ExpireAsync(id, idleSince)) expired++;
 
         if (expired > 0) logger.LogInformation("Expired {Count} abandoned upload sessions", expired);
         return expired;
+    }
+
+    private async Task<bool> ExpireAsync(string id, DateTimeOffset idleSince)
+    {
+        if (Guid.TryParseExact(id, "D", out var uploadId))
+            return await grains.UploadSession(uploadId).ExpireIfIdle(idleSince);
+        logger.LogWarning("Upload {Id} in the index or blob store is not an upload id; left alone", id);
+        return false;
     }
 }

@@ -1,6 +1,7 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Core;
-using OrleansRegistry.Grains.Abstractions.Errors;
+using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Grains.Abstractions.Uploads;
 using OrleansRegistry.Storage.Blobs;
 using OrleansRegistry.Storage.Index;
@@ -8,17 +9,23 @@ using OrleansRegistry.Storage.Index;
 namespace OrleansRegistry.Grains.Uploads;
 
 /// <summary>
-/// The upload state machine (architecture §4): one writer at a time, chunks only at the committed offset, the
-/// offset moves only when a chunk is fully written. Finished and cancelled sessions delete their row, so they
-/// answer BLOB_UPLOAD_UNKNOWN from then on.
+/// The upload state machine (architecture §4) and the owner of the upload's data: created at Open, appended only
+/// under the lease (one writer at a time, at the committed offset), committed at Finish, deleted at Cancel or expiry.
+/// Finished and cancelled sessions delete their row, so they answer BLOB_UPLOAD_UNKNOWN from then on.
 /// </summary>
 public sealed class UploadSessionGrain(
     [PersistentState("upload", RegistryStorage.Name)] IPersistentState<UploadSessionState> state,
     IRegistryIndex index,
     IBlobStore blobs,
+    IGrainFactory grains,
     IOptions<UploadOptions> options,
-    TimeProvider clock) : Grain, IUploadSessionGrain
+    TimeProvider clock,
+    ILogger<UploadSessionGrain> logger) : Grain, IUploadSessionGrain
 {
+    // After the commit the bytes live under their digest and the upload's own data is gone, so a link that failed for
+    // good would lose the upload: a transient failure (a dropped database connection, a silo restarting) is retried.
+    private static readonly TimeSpan[] LinkRetryDelays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)];
+
     // The lease is deliberately not persisted: if this activation's silo dies, so did any writer it knew about.
     private Guid? _lease;
     private DateTimeOffset _leaseTakenAt;
@@ -26,40 +33,41 @@ public sealed class UploadSessionGrain(
     private string Id => this.GetPrimaryKeyString();
     private bool IsOpen => state.State.Repository is not null;
 
-    public async Task<UploadStatus> Open(string repository)
+    public async Task<UploadStatus> Open(RepositoryName repository, string algorithm)
     {
         if (IsOpen) throw Unknown("upload session already exists");
+        DigestHasher.Create(algorithm).Dispose(); // DIGEST_INVALID for an algorithm this registry cannot hash
         var now = clock.GetUtcNow();
-        state.State = new UploadSessionState { Repository = repository, StartedAt = now, LastActivity = now };
-        await index.AddUploadAsync(Id, repository, now);
+        await blobs.CreateUploadAsync(Id);
+        await index.AddUploadAsync(Id, repository.Value, now);
+        state.State = new UploadSessionState { Repository = repository, StartedAt = now, LastActivity = now, Algorithm = algorithm };
         await state.WriteStateAsync();
         return Status;
     }
 
-    public Task<UploadStatus> GetStatus(string repository)
+    public Task<UploadStatus> GetStatus(RepositoryName repository)
     {
         EnsureOpenFor(repository);
         return Task.FromResult(Status);
     }
 
-    public Task<UploadLease> BeginWrite(string repository, long? start)
+    public Task<UploadLease> BeginWrite(RepositoryName repository, long? start)
     {
         EnsureOpenFor(repository);
         if (_lease is not null && clock.GetUtcNow() - _leaseTakenAt < options.Value.WriterLeaseTimeout)
-            throw new RegistryGrainException(ErrorCatalog.RangeInvalid.Code, "another chunk of this upload is being written");
+            throw new RegistryException(ErrorCatalog.RangeInvalid, "another chunk of this upload is being written");
         if (start is { } s && s != state.State.Offset)
-            throw new RegistryGrainException(ErrorCatalog.RangeInvalid.Code,
-                $"chunk starts at {s} but the upload has {state.State.Offset} bytes");
+            throw new RegistryException(ErrorCatalog.RangeInvalid, $"chunk starts at {s} but the upload has {state.State.Offset} bytes");
         _lease = Guid.NewGuid();
         _leaseTakenAt = clock.GetUtcNow();
         // The lease lives only in this activation, and a long chunk (a whole layer streamed in one PATCH) makes no
         // grain call until it ends: without this, idle collection could deactivate the grain mid-chunk and the
         // finished chunk would be refused.
         DelayDeactivation(options.Value.WriterLeaseTimeout);
-        return Task.FromResult(new UploadLease(_lease.Value, state.State.Offset));
+        return Task.FromResult(new UploadLease(_lease.Value, state.State.Offset, state.State.Algorithm, state.State.HashState));
     }
 
-    public async Task<UploadStatus> CompleteWrite(Guid leaseId, long newOffset)
+    public async Task<UploadStatus> CompleteWrite(Guid leaseId, long newOffset, byte[]? hashState)
     {
         EnsureLease(leaseId);
         if (newOffset < state.State.Offset) throw new ArgumentOutOfRangeException(nameof(newOffset));
@@ -67,6 +75,7 @@ public sealed class UploadSessionGrain(
         if (newOffset != state.State.Offset)
         {
             state.State.Offset = newOffset;
+            state.State.HashState = hashState; // with the offset, in one write: never a state for another offset
             state.State.LastActivity = clock.GetUtcNow();
             await state.WriteStateAsync();
         }
@@ -79,19 +88,15 @@ public sealed class UploadSessionGrain(
         return Task.CompletedTask;
     }
 
-    private void ReleaseLease()
-    {
-        _lease = null;
-        DelayDeactivation(TimeSpan.Zero); // back to ordinary idle collection
-    }
-
-    public async Task Finish(Guid leaseId, string digest)
+    public async Task Finish(Guid leaseId, Digest digest, long size)
     {
         EnsureLease(leaseId);
+        await blobs.CommitUploadAsync(Id, size, digest.ToString());
+        await LinkCommittedAsync(state.State.Repository!.Value, digest, size);
         await CloseAsync(deleteData: false);
     }
 
-    public async Task Cancel(string repository)
+    public async Task Cancel(RepositoryName repository)
     {
         EnsureOpenFor(repository);
         await CloseAsync(deleteData: true);
@@ -108,7 +113,32 @@ public sealed class UploadSessionGrain(
         return true;
     }
 
-    private UploadStatus Status => new(state.State.Repository!, state.State.Offset);
+    private UploadStatus Status => new(state.State.Repository!.Value, state.State.Offset);
+
+    private void ReleaseLease()
+    {
+        _lease = null;
+        DelayDeactivation(TimeSpan.Zero); // back to ordinary idle collection
+    }
+
+    /// <summary>Links the committed blob, retrying transient failures (linking is idempotent).</summary>
+    private async Task LinkCommittedAsync(RepositoryName repository, Digest digest, long size)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await grains.Repository(repository).LinkBlob(digest, size);
+                return;
+            }
+            catch (Exception e) when (attempt < LinkRetryDelays.Length && e is not RegistryException)
+            {
+                logger.LogWarning(e, "Linking committed blob {Digest} into {Repository} failed (attempt {Attempt}); retrying",
+                    digest, repository, attempt + 1);
+                await Task.Delay(LinkRetryDelays[attempt]);
+            }
+        }
+    }
 
     private async Task CloseAsync(bool deleteData)
     {
@@ -120,7 +150,7 @@ public sealed class UploadSessionGrain(
         DeactivateOnIdle();
     }
 
-    private void EnsureOpenFor(string repository)
+    private void EnsureOpenFor(RepositoryName repository)
     {
         if (!IsOpen || state.State.Repository != repository) throw Unknown("upload session is not open in this repository");
     }
@@ -130,8 +160,8 @@ public sealed class UploadSessionGrain(
         // Cancelled or expired while the chunk was arriving: the session is gone (code-3), no one else wrote.
         if (!IsOpen) throw Unknown("the upload session was cancelled or has expired");
         if (_lease != leaseId)
-            throw new RegistryGrainException(ErrorCatalog.BlobUploadInvalid.Code, "the upload was changed by another writer");
+            throw new RegistryException(ErrorCatalog.BlobUploadInvalid, "the upload was changed by another writer");
     }
 
-    private static RegistryGrainException Unknown(string message) => new(ErrorCatalog.BlobUploadUnknown.Code, message);
+    private static RegistryException Unknown(string message) => new(ErrorCatalog.BlobUploadUnknown, message);
 }

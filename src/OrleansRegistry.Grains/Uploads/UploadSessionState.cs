@@ -1,11 +1,19 @@
+using OrleansRegistry.Core;
+
 namespace OrleansRegistry.Grains.Uploads;
 
 /// <summary>What an upload session persists. The row exists only while the session is open.</summary>
 [GenerateSerializer, Alias("UploadSessionState")]
 public sealed class UploadSessionState
 {
-    [Id(0)] public string? Repository { get; set; }
+    [Id(0)] public RepositoryName? Repository { get; set; }
     [Id(1)] public long Offset { get; set; }
     [Id(2)] public DateTimeOffset StartedAt { get; set; }
     [Id(3)] public DateTimeOffset LastActivity { get; set; }
+
+    /// <summary>The algorithm the chunks are hashed with (end-4c <c>digest-algorithm</c>, sha256 by default).</summary>
+    [Id(4)] public string Algorithm { get; set; } = Digest.Sha256;
+
+    /// <summary>The hash state after exactly <see cref="Offset"/> bytes, so any silo continues hashing; null if lost.</summary>
+    [Id(5)] public byte[]? HashState { get; set; }
 }

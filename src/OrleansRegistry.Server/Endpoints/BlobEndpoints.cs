@@ -1,5 +1,5 @@
 using OrleansRegistry.Core;
-using OrleansRegistry.Grains.Abstractions.Repositories;
+using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Server.Errors;
 using OrleansRegistry.Server.Routing;
 using OrleansRegistry.Storage.Blobs;
@@ -12,7 +12,7 @@ public static class BlobEndpoints
     public static async Task<IResult> Get(HttpContext context, V2Route route, IGrainFactory grains, IBlobStore store)
     {
         var digest = RequestArguments.RequireDigest(route.Argument);
-        var size = await grains.GetGrain<IRepositoryGrain>(route.Name).StatBlob(digest.ToString())
+        var size = await grains.Repository(route.Repository).StatBlob(digest)
                    ?? throw BlobUnknown(digest);
 
         var headers = context.Response.Headers;
@@ -37,7 +37,7 @@ public static class BlobEndpoints
     public static async Task<IResult> Delete(V2Route route, IGrainFactory grains)
     {
         var digest = RequestArguments.RequireDigest(route.Argument);
-        if (!await grains.GetGrain<IRepositoryGrain>(route.Name).UnlinkBlob(digest.ToString())) throw BlobUnknown(digest);
+        if (!await grains.Repository(route.Repository).UnlinkBlob(digest)) throw BlobUnknown(digest);
         return TypedResults.Accepted((string?)null);
     }
 

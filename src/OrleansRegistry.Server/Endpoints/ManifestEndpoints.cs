@@ -1,7 +1,6 @@
 using System.Buffers;
 using OrleansRegistry.Core;
-using OrleansRegistry.Grains.Abstractions.Manifests;
-using OrleansRegistry.Grains.Abstractions.Repositories;
+using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Server.Routing;
 
 namespace OrleansRegistry.Server.Endpoints;
@@ -12,11 +11,10 @@ public static class ManifestEndpoints
     public static async Task<IResult> Get(HttpContext context, V2Route route, IGrainFactory grains)
     {
         var digest = await ResolveAsync(route, grains);
-        var manifest = await grains.GetGrain<IManifestGrain>(ManifestKey.For(route.Name, digest)).Get()
-                       ?? throw ManifestUnknown(route);
+        var manifest = await grains.Manifest(route.Repository, digest).Get() ?? throw ManifestUnknown(route);
 
         var headers = context.Response.Headers;
-        headers[RegistryHeaders.ContentDigest] = manifest.Digest;
+        headers[RegistryHeaders.ContentDigest] = manifest.Digest.ToString();
         headers.ETag = $"\"{manifest.Digest}\"";
         if (HttpMethods.IsHead(context.Request.Method))
         {
@@ -47,30 +45,29 @@ public static class ManifestEndpoints
             throw new RegistryException(ErrorCatalog.DigestInvalid, $"the body's digest is {digest}, not {expected}",
                 new { expected = expected.ToString(), actual = digest.ToString() });
 
-        var stored = await grains.GetGrain<IManifestGrain>(ManifestKey.For(route.Name, digest.ToString()))
-            .Put(context.Request.ContentType ?? "", bytes, reference.Tag);
+        var stored = await grains.Manifest(route.Repository, digest).Put(context.Request.ContentType ?? "", bytes, reference.Tag);
 
         var headers = context.Response.Headers;
-        headers[RegistryHeaders.ContentDigest] = stored.Digest;
-        if (stored.SubjectDigest is not null) headers[RegistryHeaders.OciSubject] = stored.SubjectDigest;
-        return TypedResults.Created($"/v2/{route.Name}/manifests/{stored.Digest}", (object?)null);
+        headers[RegistryHeaders.ContentDigest] = stored.Digest.ToString();
+        if (stored.Subject is { } subject) headers[RegistryHeaders.OciSubject] = subject.ToString();
+        return TypedResults.Created($"/v2/{route.Repository}/manifests/{stored.Digest}", (object?)null);
     }
 
     public static async Task<IResult> Delete(V2Route route, IGrainFactory grains)
     {
         if (!Reference.TryParse(route.Argument, out var reference)) throw ManifestUnknown(route);
         var deleted = reference.Tag is { } tag
-            ? await grains.GetGrain<IRepositoryGrain>(route.Name).Untag(tag)
-            : await grains.GetGrain<IManifestGrain>(ManifestKey.For(route.Name, reference.Digest!.Value.ToString())).Delete();
+            ? await grains.Repository(route.Repository).DeleteTag(tag)
+            : await grains.Manifest(route.Repository, reference.Digest!.Value).Delete();
         if (!deleted) throw ManifestUnknown(route);
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async Task<string> ResolveAsync(V2Route route, IGrainFactory grains)
+    private static async Task<Digest> ResolveAsync(V2Route route, IGrainFactory grains)
     {
         if (!Reference.TryParse(route.Argument, out var reference)) throw ManifestUnknown(route);
-        if (reference.Digest is { } digest) return digest.ToString();
-        return await grains.GetGrain<IRepositoryGrain>(route.Name).ResolveTag(reference.Tag!) ?? throw ManifestUnknown(route);
+        if (reference.Digest is { } digest) return digest;
+        return await grains.Repository(route.Repository).ResolveTag(reference.Tag!.Value) ?? throw ManifestUnknown(route);
     }
 
     /// <summary>The manifest body, refused with 413 beyond the size limit (spec: "Pushing Manifests").</summary>

@@ -11,13 +11,13 @@ public static class TagEndpoints
     {
         var (limit, last) = RequestArguments.Page(context.Request);
         var ct = context.RequestAborted;
-        var page = limit == 0 ? [] : await index.ListTagsAsync(route.Name, last, limit + 1, ct);
+        var page = limit == 0 ? [] : await index.ListTagsAsync(route.Repository.Value, last, limit + 1, ct);
         // A page with tags proves the repository exists; only an empty one costs a second query.
-        if (page.Count == 0 && !await index.RepositoryExistsAsync(route.Name, ct))
-            throw new RegistryException(ErrorCatalog.NameUnknown, $"repository {route.Name} is not known to this registry",
-                new { name = route.Name });
-        var tags = Pagination.TakePage(context, page, limit, $"/v2/{route.Name}/tags/list");
-        return TypedResults.Json(new TagList(route.Name, tags));
+        if (page.Count == 0 && !await index.RepositoryExistsAsync(route.Repository.Value, ct))
+            throw new RegistryException(ErrorCatalog.NameUnknown, $"repository {route.Repository} is not known to this registry",
+                new { name = route.Repository.Value });
+        var tags = Pagination.TakePage(context, page, limit, $"/v2/{route.Repository}/tags/list");
+        return TypedResults.Json(new TagList(route.Repository.Value, tags));
     }
 
     private sealed record TagList(string Name, IReadOnlyList<string> Tags);

@@ -1,9 +1,8 @@
 using OrleansRegistry.Core;
-using OrleansRegistry.Grains.Abstractions.Errors;
-using OrleansRegistry.Grains.Abstractions.Repositories;
-using OrleansRegistry.Grains.Abstractions.Uploads;
+using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Server.Errors;
 using OrleansRegistry.Server.Routing;
+using OrleansRegistry.Grains.Abstractions.Uploads;
 using OrleansRegistry.Server.Uploads;
 using OrleansRegistry.Storage.Blobs;
 
@@ -15,26 +14,24 @@ namespace OrleansRegistry.Server.Endpoints;
 /// </summary>
 public static class UploadEndpoints
 {
-    public static async Task<IResult> Start(HttpContext context, V2Route route, BlobUploader uploader,
-        IGrainFactory grains, IBlobStore store)
+    public static async Task<IResult> Start(HttpContext context, V2Route route, BlobUploader uploader, IGrainFactory grains)
     {
         var query = context.Request.Query;
-        if (query.TryGetValue("mount", out var mount) && await TryMountAsync(context, route.Name, mount, query["from"], grains, store))
-            return TypedResults.Created(BlobLocation(route.Name, mount!), (object?)null);
+        if (query.TryGetValue("mount", out var mount) && await TryMountAsync(context, route.Repository, mount, query["from"], grains) is { } mounted)
+            return Created(context, route.Repository, mounted);
 
         if (query.TryGetValue("digest", out var digestValue))
         {
             var digest = RequestArguments.RequireDigest(digestValue);
-            await uploader.PutMonolithicAsync(route.Name, digest, context.Request.Body,
+            await uploader.PutMonolithicAsync(route.Repository, digest, context.Request.Body,
                 RequestArguments.ContentLength(context.Request), context.RequestAborted);
-            context.Response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
-            return TypedResults.Created(BlobLocation(route.Name, digest.ToString()), (object?)null);
+            return Created(context, route.Repository, digest);
         }
 
         var algorithm = DigestAlgorithm(query["digest-algorithm"]);
-        var uploadId = BlobUploader.NewUploadId();
-        var status = await uploader.OpenAsync(route.Name, uploadId, algorithm);
-        return Accepted(context, route.Name, uploadId, status.Offset);
+        var uploadId = Guid.NewGuid();
+        var status = await uploader.OpenAsync(route.Repository, uploadId, algorithm);
+        return Accepted(context, uploadId, status);
     }
 
     /// <summary>
@@ -52,8 +49,8 @@ public static class UploadEndpoints
     public static async Task<IResult> Status(HttpContext context, V2Route route, IGrainFactory grains)
     {
         var uploadId = RequireUploadId(route);
-        var status = await grains.GetGrain<IUploadSessionGrain>(uploadId).GetStatus(route.Name);
-        SetUploadHeaders(context, route.Name, uploadId, status.Offset);
+        var status = await grains.UploadSession(uploadId).GetStatus(route.Repository);
+        SetUploadHeaders(context, uploadId, status);
         return TypedResults.NoContent();
     }
 
@@ -63,10 +60,10 @@ public static class UploadEndpoints
         var (start, length) = ChunkRange(context.Request);
         try
         {
-            var status = await uploader.WriteChunkAsync(route.Name, uploadId, start, length, context.Request.Body, context.RequestAborted);
-            return Accepted(context, route.Name, uploadId, status.Offset);
+            var status = await uploader.WriteChunkAsync(route.Repository, uploadId, start, length, context.Request.Body, context.RequestAborted);
+            return Accepted(context, uploadId, status);
         }
-        catch (RegistryGrainException e) when (e.Code == ErrorCatalog.RangeInvalid.Code)
+        catch (RegistryException e) when (e.Descriptor == ErrorCatalog.RangeInvalid)
         {
             return await RangeMismatchAsync(context, route, uploadId, grains, e);
         }
@@ -80,33 +77,32 @@ public static class UploadEndpoints
         var (start, length) = hasBody ? ChunkRange(context.Request) : (null, null);
         try
         {
-            await uploader.FinishAsync(route.Name, uploadId, digest, start, length,
+            await uploader.FinishAsync(route.Repository, uploadId, digest, start, length,
                 hasBody ? context.Request.Body : null, context.RequestAborted);
         }
-        catch (RegistryGrainException e) when (e.Code == ErrorCatalog.RangeInvalid.Code)
+        catch (RegistryException e) when (e.Descriptor == ErrorCatalog.RangeInvalid)
         {
             return await RangeMismatchAsync(context, route, uploadId, grains, e);
         }
-        context.Response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
-        return TypedResults.Created(BlobLocation(route.Name, digest.ToString()), (object?)null);
+        return Created(context, route.Repository, digest);
     }
 
     public static async Task<IResult> Cancel(V2Route route, IGrainFactory grains)
     {
-        await grains.GetGrain<IUploadSessionGrain>(RequireUploadId(route)).Cancel(route.Name);
+        await grains.UploadSession(RequireUploadId(route)).Cancel(route.Repository);
         return TypedResults.NoContent();
     }
 
-    private static async Task<bool> TryMountAsync(HttpContext context, string repository, string? mount, string? from,
-        IGrainFactory grains, IBlobStore store)
+    /// <summary>end-11: the mounted digest, or null to fall back to a session (spec: a mount that can't happen is a 202, not an error).</summary>
+    private static async Task<Digest?> TryMountAsync(HttpContext context, RepositoryName repository, string? mount, string? from,
+        IGrainFactory grains)
     {
-        // Spec: when the blob can't be mounted, fall back to opening a session (202), not an error.
-        if (!Digest.TryParse(mount, out var digest) || !digest.IsSupported || !RepositoryName.IsValid(from)) return false;
-        var size = await grains.GetGrain<IRepositoryGrain>(from!).StatBlob(digest.ToString());
-        if (size is null || await store.StatAsync(digest.ToString(), context.RequestAborted) is null) return false;
-        await grains.GetGrain<IRepositoryGrain>(repository).LinkBlob(digest.ToString(), size.Value);
-        context.Response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
-        return true;
+        if (!Digest.TryParse(mount, out var digest) || !digest.IsSupported || !RepositoryName.TryParse(from, out var source)) return null;
+        var size = await grains.Repository(source).StatBlob(digest);
+        var store = context.RequestServices.GetRequiredService<IBlobStore>();
+        if (size is null || await store.StatAsync(digest.ToString(), context.RequestAborted) is null) return null;
+        await grains.Repository(repository).LinkBlob(digest, size.Value);
+        return digest;
     }
 
     /// <summary>The chunk's start from Content-Range (spec: "^[0-9]+-[0-9]+$"), checked against Content-Length.</summary>
@@ -124,35 +120,40 @@ public static class UploadEndpoints
         return (start, rangeLength);
     }
 
-    private static string RequireUploadId(V2Route route) =>
-        Guid.TryParseExact(route.Argument, "D", out _)
-            ? route.Argument
+    private static Guid RequireUploadId(V2Route route) =>
+        Guid.TryParseExact(route.Argument, "D", out var id)
+            ? id
             : throw new RegistryException(ErrorCatalog.BlobUploadUnknown, $"upload '{route.Argument}' is unknown");
 
     /// <summary>416 with the upload's current Range, so the client knows where to resume (spec: "Pushing a blob in chunks").</summary>
-    private static async Task<IResult> RangeMismatchAsync(HttpContext context, V2Route route, string uploadId,
-        IGrainFactory grains, RegistryGrainException error)
+    private static async Task<IResult> RangeMismatchAsync(HttpContext context, V2Route route, Guid uploadId,
+        IGrainFactory grains, RegistryException error)
     {
-        var status = await grains.GetGrain<IUploadSessionGrain>(uploadId).GetStatus(route.Name);
-        SetUploadHeaders(context, route.Name, uploadId, status.Offset);
-        return new RegistryErrorResult(error.Descriptor.HttpStatus, new RegistryError(error.Code, error.Message, null));
+        var status = await grains.UploadSession(uploadId).GetStatus(route.Repository);
+        SetUploadHeaders(context, uploadId, status);
+        return new RegistryErrorResult(error.Descriptor.HttpStatus, error.ToError());
     }
 
-    private static IResult Accepted(HttpContext context, string repository, string uploadId, long offset)
+    private static IResult Accepted(HttpContext context, Guid uploadId, UploadStatus status)
     {
-        SetUploadHeaders(context, repository, uploadId, offset);
+        SetUploadHeaders(context, uploadId, status);
         context.Response.ContentLength = 0;
         return TypedResults.StatusCode(StatusCodes.Status202Accepted);
     }
 
-    private static void SetUploadHeaders(HttpContext context, string repository, string uploadId, long offset)
+    private static void SetUploadHeaders(HttpContext context, Guid uploadId, UploadStatus status)
     {
+        var id = RegistryGrains.UploadIdKey(uploadId);
         var headers = context.Response.Headers;
-        headers.Location = $"/v2/{repository}/blobs/uploads/{uploadId}";
-        headers[RegistryHeaders.UploadUuid] = uploadId;
+        headers.Location = $"/v2/{status.Repository}/blobs/uploads/{id}";
+        headers[RegistryHeaders.UploadUuid] = id;
         // As distribution does: "0-<last byte>", and "0-0" for an empty upload.
-        headers.Range = $"0-{Math.Max(offset - 1, 0)}";
+        headers.Range = $"0-{Math.Max(status.Offset - 1, 0)}";
     }
 
-    private static string BlobLocation(string repository, string digest) => $"/v2/{repository}/blobs/{digest}";
+    private static IResult Created(HttpContext context, RepositoryName repository, Digest digest)
+    {
+        context.Response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
+        return TypedResults.Created($"/v2/{repository}/blobs/{digest}", (object?)null);
+    }
 }

@@ -30,8 +30,8 @@ public static class V2Endpoints
         var route = V2RouteParser.Parse(context.Request.Path.Value ?? "");
         if (route is null)
             return Task.FromResult<IResult>(RegistryErrorResult.From(ErrorCatalog.NameUnknown, "no such endpoint"));
-        if (!V2RouteParser.HasValidName(route))
-            throw new RegistryException(ErrorCatalog.NameInvalid, $"invalid repository name '{route.Name}'", new { name = route.Name });
+        if (route.Kind is not (V2RouteKind.Base or V2RouteKind.Catalog))
+            route = route with { Repository = RepositoryName.Parse(route.Name) };
 
         var services = context.RequestServices;
         var grains = services.GetRequiredService<IGrainFactory>();
@@ -49,8 +49,7 @@ public static class V2Endpoints
             (V2RouteKind.Manifest, "DELETE") => ManifestEndpoints.Delete(route, grains),
             (V2RouteKind.Blob, _) when read => BlobEndpoints.Get(context, route, grains, services.GetRequiredService<IBlobStore>()),
             (V2RouteKind.Blob, "DELETE") => BlobEndpoints.Delete(route, grains),
-            (V2RouteKind.UploadStart, "POST") => UploadEndpoints.Start(context, route,
-                services.GetRequiredService<BlobUploader>(), grains, services.GetRequiredService<IBlobStore>()),
+            (V2RouteKind.UploadStart, "POST") => UploadEndpoints.Start(context, route, services.GetRequiredService<BlobUploader>(), grains),
             (V2RouteKind.Upload, "GET") => UploadEndpoints.Status(context, route, grains),
             (V2RouteKind.Upload, "PATCH") => UploadEndpoints.Patch(context, route, services.GetRequiredService<BlobUploader>(), grains),
             (V2RouteKind.Upload, "PUT") => UploadEndpoints.Finish(context, route, services.GetRequiredService<BlobUploader>(), grains),

@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Npgsql;
 using Orleans.Runtime;
 using OrleansRegistry.Core;
-using OrleansRegistry.Grains.Abstractions.Errors;
 
 namespace OrleansRegistry.Server.Errors;
 
@@ -13,8 +11,6 @@ public static class ErrorMapping
     public static RegistryErrorResult? TryMap(Exception exception) => exception switch
     {
         RegistryException e => new(e.Descriptor.HttpStatus, e.ToError()),
-        RegistryGrainException e => new(e.Descriptor.HttpStatus,
-            new RegistryError(e.Descriptor.Code, e.Message, ParseDetail(e.DetailJson))),
         // A silo that died or stopped answering: retryable, never a bare 500 (toolchain-facts, Orleans).
         OrleansMessageRejectionException or SiloUnavailableException or TimeoutException =>
             RegistryErrorResult.From(ErrorCatalog.Unavailable, "the registry is temporarily unavailable; retry"),
@@ -36,7 +32,4 @@ public static class ErrorMapping
                 return true;
         return false;
     }
-
-    private static JsonElement? ParseDetail(string? json) =>
-        json is null ? null : JsonSerializer.Deserialize<JsonElement>(json);
 }

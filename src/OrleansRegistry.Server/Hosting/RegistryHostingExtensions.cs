@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Storage;
 using OrleansRegistry.Grains;
 using OrleansRegistry.Grains.Uploads;
+using OrleansRegistry.Server.Observability;
 using OrleansRegistry.Server.Uploads;
 using OrleansRegistry.Storage.Blobs;
 using OrleansRegistry.Storage.Index;
@@ -29,7 +30,7 @@ public static class RegistryHostingExtensions
         builder.Services.AddSingleton<IRegistryIndex, PostgresRegistryIndex>();
         builder.Services.AddHostedService<DatabaseWarmup>();
         builder.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs"), options.FlushBlobsToDisk));
-        builder.Services.AddSingleton<UploadHashCache>();
+        builder.Services.AddSingleton<RegistryMetrics>();
         builder.Services.AddSingleton<BlobUploader>();
         builder.Services.AddHostedService<UploadExpirySweeper>();
 

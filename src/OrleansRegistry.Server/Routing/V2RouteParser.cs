@@ -1,5 +1,3 @@
-using OrleansRegistry.Core;
-
 namespace OrleansRegistry.Server.Routing;
 
 /// <summary>
@@ -44,8 +42,4 @@ public static class V2RouteParser
         name = "";
         return false;
     }
-
-    /// <summary>True when the route's repository name follows the spec's grammar (or the route has none).</summary>
-    public static bool HasValidName(V2Route route) =>
-        route.Kind is V2RouteKind.Base or V2RouteKind.Catalog || RepositoryName.IsValid(route.Name);
 }

@@ -1,128 +1,113 @@
 using System.Buffers;
 using OrleansRegistry.Core;
-using OrleansRegistry.Grains.Abstractions.Errors;
-using OrleansRegistry.Grains.Abstractions.Repositories;
+using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Grains.Abstractions.Uploads;
+using OrleansRegistry.Server.Observability;
 using OrleansRegistry.Storage.Blobs;
 
 namespace OrleansRegistry.Server.Uploads;
 
 /// <summary>
-/// Moves upload bytes from the HTTP request body into the blob store, hashing while writing, under the writer
-/// lease of the session grain; verifies and commits at finish. The grain sees offsets only, never bytes.
+/// The byte path of an upload: streams request bodies into the upload's data under the session grain's writer lease,
+/// hashing while writing and handing the hash state back with the new offset, so the next chunk or the finish on any
+/// silo continues it. The grain owns the data's life (create, commit, delete) and never sees a byte.
 /// </summary>
-public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, UploadHashCache hashes, ILogger<BlobUploader> logger)
+public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, RegistryMetrics metrics)
 {
     private const int BufferSize = 1 << 20;
 
-    // After the commit the bytes live under their digest and the upload's own data is gone, so a link that failed for
-    // good would lose the upload: a transient failure (a dropped database connection, a silo restarting) is retried.
-    private static readonly TimeSpan[] LinkRetryDelays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)];
-
-    public static string NewUploadId() => Guid.NewGuid().ToString("D");
-
     /// <summary>
-    /// Opens a session for a repository (POST without digest). <paramref name="algorithm"/> (end-4c) seeds the hash
-    /// state, so that a first chunk written through this silo is hashed with the algorithm the finish will ask for.
+    /// Opens a session (POST without digest). <paramref name="algorithm"/> (end-4c) is what the chunks are hashed
+    /// with, so the finish needs no re-read when its digest uses it.
     /// </summary>
-    public async Task<UploadStatus> OpenAsync(string repository, string uploadId, string algorithm = Digest.Sha256)
-    {
-        await store.CreateUploadAsync(uploadId);
-        var status = await grains.GetGrain<IUploadSessionGrain>(uploadId).Open(repository);
-        if (algorithm != Digest.Sha256) hashes.Put(uploadId, 0, DigestHasher.Create(algorithm));
-        return status;
-    }
+    public Task<UploadStatus> OpenAsync(RepositoryName repository, Guid uploadId, string algorithm) =>
+        grains.UploadSession(uploadId).Open(repository, algorithm);
 
     /// <summary>Appends one chunk (PATCH). <paramref name="start"/> comes from Content-Range, when given.</summary>
     public async Task<UploadStatus> WriteChunkAsync(
-        string repository, string uploadId, long? start, long? length, Stream body, CancellationToken ct)
+        RepositoryName repository, Guid uploadId, long? start, long? length, Stream body, CancellationToken ct)
     {
-        var session = grains.GetGrain<IUploadSessionGrain>(uploadId);
+        using var _ = metrics.UploadWriteStarted();
+        var session = grains.UploadSession(uploadId);
         var lease = await session.BeginWrite(repository, start);
         try
         {
-            var written = await AppendAsync(uploadId, lease.Offset, body, length, ct);
-            return await session.CompleteWrite(lease.LeaseId, lease.Offset + written);
+            using var hasher = ContinueHashing(lease);
+            var written = await AppendAsync(uploadId, lease.Offset, body, length, hasher, ct);
+            return await session.CompleteWrite(lease.LeaseId, lease.Offset + written, hasher?.ExportState());
         }
         catch
         {
-            await ReleaseAsync(session, uploadId, lease);
+            await ReleaseAsync(session, lease);
             throw;
         }
     }
 
     /// <summary>
-    /// Finishes an upload (PUT ?digest=): appends the last chunk if there is one, checks the digest, commits the
-    /// blob and links it into the repository. On a mismatch the session stays open with what was written.
+    /// Finishes an upload (PUT ?digest=): appends the last chunk if there is one, checks the digest, and has the
+    /// session commit and link the blob. On a mismatch the session stays open with what was written.
     /// </summary>
-    public async Task<long> FinishAsync(
-        string repository, string uploadId, Digest digest, long? start, long? length, Stream? body, CancellationToken ct)
+    public async Task FinishAsync(
+        RepositoryName repository, Guid uploadId, Digest digest, long? start, long? length, Stream? body, CancellationToken ct)
     {
-        var session = grains.GetGrain<IUploadSessionGrain>(uploadId);
+        using var _ = metrics.UploadWriteStarted();
+        var session = grains.UploadSession(uploadId);
         var lease = await session.BeginWrite(repository, start);
         try
         {
+            using var hasher = ContinueHashing(lease);
             var size = lease.Offset;
-            if (body is not null) size += await AppendAsync(uploadId, lease.Offset, body, length, ct);
-            var actual = await ComputeDigestAsync(uploadId, size, digest.Algorithm, ct);
+            if (body is not null) size += await AppendAsync(uploadId, lease.Offset, body, length, hasher, ct);
+            var actual = hasher is not null && hasher.Algorithm == digest.Algorithm
+                ? hasher.GetCurrentDigest()
+                : await RereadDigestAsync(uploadId, size, digest.Algorithm, ct);
             if (actual != digest)
             {
-                await session.CompleteWrite(lease.LeaseId, size);
-                throw DigestMismatch(digest, actual);
+                await session.CompleteWrite(lease.LeaseId, size, hasher?.ExportState());
+                throw new RegistryException(ErrorCatalog.DigestInvalid,
+                    $"digest {digest} does not match the uploaded content ({actual})",
+                    new { expected = digest.ToString(), actual = actual.ToString() });
             }
-            await store.CommitUploadAsync(uploadId, size, digest.ToString(), ct);
-            await LinkCommittedAsync(repository, digest, size);
-            await session.Finish(lease.LeaseId, digest.ToString());
-            return size;
+            await session.Finish(lease.LeaseId, digest, size);
         }
         catch
         {
-            await ReleaseAsync(session, uploadId, lease);
+            await ReleaseAsync(session, lease);
             throw;
         }
     }
 
-    /// <summary>A whole blob in one request (POST ?digest=): no session, written, verified and committed at once.</summary>
-    public async Task<long> PutMonolithicAsync(string repository, Digest digest, Stream body, long? length, CancellationToken ct)
+    /// <summary>A whole blob in one request (POST ?digest=): a session opened, written and finished at once.</summary>
+    public async Task PutMonolithicAsync(RepositoryName repository, Digest digest, Stream body, long? length, CancellationToken ct)
     {
-        var uploadId = NewUploadId();
-        await store.CreateUploadAsync(uploadId, ct);
+        var uploadId = Guid.NewGuid();
+        await OpenAsync(repository, uploadId, digest.Algorithm);
         try
         {
-            using var hasher = DigestHasher.Create(digest.Algorithm);
-            var size = await CopyAsync(uploadId, 0, body, length, hasher, ct);
-            var actual = hasher.GetCurrentDigest();
-            if (actual != digest) throw DigestMismatch(digest, actual);
-            await store.CommitUploadAsync(uploadId, size, digest.ToString(), ct);
-            await LinkCommittedAsync(repository, digest, size);
-            return size;
-        }
-        finally
-        {
-            await store.DeleteUploadAsync(uploadId, CancellationToken.None);
-        }
-    }
-
-    private async Task<long> AppendAsync(string uploadId, long offset, Stream body, long? length, CancellationToken ct)
-    {
-        var hasher = hashes.Take(uploadId, offset) ?? (offset == 0 ? DigestHasher.Create(Digest.Sha256) : null);
-        try
-        {
-            var written = await CopyAsync(uploadId, offset, body, length, hasher, ct);
-            if (hasher is not null) hashes.Put(uploadId, offset + written, hasher);
-            return written;
+            await FinishAsync(repository, uploadId, digest, 0, length, body, ct);
         }
         catch
         {
-            hasher?.Dispose();
+            // Nobody else knows this session: remove it now rather than leaving it to expiry.
+            try { await grains.UploadSession(uploadId).Cancel(repository); }
+            catch (RegistryException) { /* already finished or gone */ }
             throw;
         }
     }
 
-    private async Task<long> CopyAsync(string uploadId, long offset, Stream body, long? length, DigestHasher? hasher, CancellationToken ct)
+    /// <summary>The hasher at the lease's offset: fresh at 0, resumed from the saved state, or null (state lost).</summary>
+    private static DigestHasher? ContinueHashing(UploadLease lease)
+    {
+        if (lease.Offset == 0) return DigestHasher.Create(lease.Algorithm);
+        return lease.HashState is { } saved && DigestHasher.TryResume(saved, out var resumed) && resumed.BytesHashed == lease.Offset
+            ? resumed
+            : null;
+    }
+
+    private async Task<long> AppendAsync(Guid uploadId, long offset, Stream body, long? length, DigestHasher? hasher, CancellationToken ct)
     {
         Stream writer;
-        try { writer = await store.OpenUploadWriterAsync(uploadId, offset, ct); }
+        try { writer = await store.OpenUploadWriterAsync(RegistryGrains.UploadIdKey(uploadId), offset, ct); }
         catch (UploadNotFoundException) { throw new RegistryException(ErrorCatalog.BlobUploadUnknown, "upload data is gone"); }
 
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -150,20 +135,14 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, UploadH
         return total;
     }
 
-    private async Task<Digest> ComputeDigestAsync(string uploadId, long size, string algorithm, CancellationToken ct)
+    /// <summary>No saved hash state covers the data (or the finish asks another algorithm): read it back once.</summary>
+    private async Task<Digest> RereadDigestAsync(Guid uploadId, long size, string algorithm, CancellationToken ct)
     {
-        var cached = hashes.Take(uploadId, size);
-        if (cached is not null && cached.Algorithm == algorithm)
-        {
-            using (cached) return cached.GetCurrentDigest();
-        }
-        cached?.Dispose();
-
-        // The hash state did not survive (another silo wrote a chunk, or a chunk dropped): read the data once.
         using var hasher = DigestHasher.Create(algorithm);
         Stream reader;
-        try { reader = await store.OpenUploadReaderAsync(uploadId, size, ct); }
+        try { reader = await store.OpenUploadReaderAsync(RegistryGrains.UploadIdKey(uploadId), size, ct); }
         catch (UploadNotFoundException) { throw new RegistryException(ErrorCatalog.BlobUploadUnknown, "upload data is gone"); }
+        metrics.UploadBytesReread(size);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
@@ -180,35 +159,9 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, UploadH
         return hasher.GetCurrentDigest();
     }
 
-    /// <summary>Links a committed blob into the repository, retrying transient failures (linking is idempotent).</summary>
-    private async Task LinkCommittedAsync(string repository, Digest digest, long size)
+    private static async Task ReleaseAsync(IUploadSessionGrain session, UploadLease lease)
     {
-        var target = grains.GetGrain<IRepositoryGrain>(repository);
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await target.LinkBlob(digest.ToString(), size);
-                return;
-            }
-            catch (Exception e) when (attempt < LinkRetryDelays.Length && e is not (RegistryGrainException or RegistryException))
-            {
-                logger.LogWarning(e, "Linking committed blob {Digest} into {Repository} failed (attempt {Attempt}); retrying",
-                    digest, repository, attempt + 1);
-                // Not the request's token: the bytes are committed, and linking them is worth finishing either way.
-                await Task.Delay(LinkRetryDelays[attempt], CancellationToken.None);
-            }
-        }
-    }
-
-    private async Task ReleaseAsync(IUploadSessionGrain session, string uploadId, UploadLease lease)
-    {
-        hashes.Forget(uploadId);
         try { await session.AbortWrite(lease.LeaseId); }
         catch (Exception) { /* the lease times out on its own; the original error matters more */ }
     }
-
-    private static RegistryException DigestMismatch(Digest expected, Digest actual) =>
-        new(ErrorCatalog.DigestInvalid, $"digest {expected} does not match the uploaded content ({actual})",
-            new { expected = expected.ToString(), actual = actual.ToString() });
 }

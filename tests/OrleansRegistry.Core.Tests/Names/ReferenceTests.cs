@@ -10,7 +10,7 @@ public sealed class ReferenceTests
     {
         Assert.True(Reference.TryParse("v1.0", out var reference));
         Assert.False(reference.IsDigest);
-        Assert.Equal("v1.0", reference.Tag);
+        Assert.Equal(Tag.Parse("v1.0"), reference.Tag);
         Assert.Null(reference.Digest);
         Assert.Equal("v1.0", reference.ToString());
     }

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using OrleansRegistry.Core;
-using OrleansRegistry.Grains.Abstractions.Errors;
 using OrleansRegistry.Server.Errors;
 
 namespace OrleansRegistry.Server.Tests.Errors;
@@ -44,18 +43,6 @@ public sealed class RegistryErrorMiddlewareTests
         var error = Assert.Single(response!.Errors);
         Assert.Equal(("BLOB_UNKNOWN", "no such blob"), (error.Code, error.Message));
         Assert.Equal("sha256:00", error.Detail!.Value.GetProperty("digest").GetString());
-    }
-
-    [Fact] // a grain's error crosses the grain boundary as RegistryGrainException and maps the same way
-    public async Task Grain_exception_maps_through_the_catalog()
-    {
-        var (status, body) = await RunAsync(
-            _ => throw new RegistryGrainException(ErrorCatalog.ManifestBlobUnknown.Code, "layer missing", "{\"digest\":\"sha256:11\"}"),
-            new CapturingLogger());
-
-        Assert.Equal(ErrorCatalog.ManifestBlobUnknown.HttpStatus, status);
-        Assert.True(ErrorResponse.TryParse(Encoding.UTF8.GetBytes(body), out var response));
-        Assert.Equal("MANIFEST_BLOB_UNKNOWN", Assert.Single(response!.Errors).Code);
     }
 
     [Fact] // a dead or hung silo is retryable, never a bare 500 (toolchain-facts: Orleans)

@@ -1,0 +1,29 @@
+using OrleansRegistry.Core;
+using OrleansRegistry.Grains.Abstractions.Manifests;
+using OrleansRegistry.Grains.Abstractions.Repositories;
+using OrleansRegistry.Grains.Abstractions.Uploads;
+
+namespace OrleansRegistry.Grains.Abstractions;
+
+/// <summary>The one place that turns Core's names into grain keys, so no caller formats or re-parses a key.</summary>
+public static class RegistryGrains
+{
+    public static IRepositoryGrain Repository(this IGrainFactory grains, RepositoryName name) =>
+        grains.GetGrain<IRepositoryGrain>(name.Value);
+
+    public static IManifestGrain Manifest(this IGrainFactory grains, RepositoryName name, Digest digest) =>
+        grains.GetGrain<IManifestGrain>($"{name}@{digest}");
+
+    public static IUploadSessionGrain UploadSession(this IGrainFactory grains, Guid uploadId) =>
+        grains.GetGrain<IUploadSessionGrain>(UploadIdKey(uploadId));
+
+    /// <summary>The upload id as the session grain's key and the blob store's upload name.</summary>
+    public static string UploadIdKey(Guid uploadId) => uploadId.ToString("D");
+
+    /// <summary>A manifest grain's own key back as repository and digest (they were valid when the key was made).</summary>
+    public static (RepositoryName Repository, Digest Digest) ParseManifestKey(string key)
+    {
+        var at = key.LastIndexOf('@');
+        return (RepositoryName.Parse(key[..at]), Digest.Parse(key[(at + 1)..]));
+    }
+}

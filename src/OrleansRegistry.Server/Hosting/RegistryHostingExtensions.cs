@@ -37,17 +37,24 @@ public static class RegistryHostingExtensions
         builder.UseOrleans(silo =>
         {
             silo.ConfigureCluster(options, connectionString, config);
-            silo.AddAdoNetGrainStorage(RegistryStorage.Name, o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
-            // Orleans' own binary format is version-tolerant ([Id]/[Alias]) and stores manifest bytes without base64.
-            silo.Services.AddOptions<AdoNetGrainStorageOptions>(RegistryStorage.Name)
-                .Configure<IServiceProvider>((o, sp) => o.GrainStorageSerializer =
-                    new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>()));
+            silo.AddRegistryGrainStorage(connectionString);
         });
         return builder;
+    }
+
+    /// <summary>The grain-state provider every registry grain persists through: ADO.NET on the registry's PostgreSQL.</summary>
+    public static ISiloBuilder AddRegistryGrainStorage(this ISiloBuilder silo, string connectionString)
+    {
+        silo.AddAdoNetGrainStorage(RegistryStorage.Name, o =>
+        {
+            o.Invariant = "Npgsql";
+            o.ConnectionString = connectionString;
+        });
+        // Orleans' own binary format is version-tolerant ([Id]/[Alias]) and stores manifest bytes without base64.
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(RegistryStorage.Name)
+            .Configure<IServiceProvider>((o, sp) => o.GrainStorageSerializer =
+                new OrleansGrainStorageSerializer(sp.GetRequiredService<Orleans.Serialization.Serializer>()));
+        return silo;
     }
 
     private static string WithPoolSize(string connectionString, int connections)

@@ -1,0 +1,101 @@
+using OrleansRegistry.Core;
+using OrleansRegistry.Grains.Abstractions;
+using OrleansRegistry.Grains.Abstractions.Uploads;
+
+namespace OrleansRegistry.Grains.Tests;
+
+/// <summary>The upload state machine (architecture §4) at grain level: the writer lease and its timeout, and idle collection.</summary>
+public sealed class UploadSessionGrainTests : IAsyncLifetime
+{
+    private static readonly TimeSpan LeaseTimeout = TimeSpan.FromMilliseconds(500);
+    private static readonly RepositoryName Repo = RepositoryName.Parse("grains/uploads");
+    private RegistryTestCluster _cluster = null!;
+
+    public async Task InitializeAsync() => _cluster = await RegistryTestCluster.StartAsync(silos: 1, writerLeaseTimeout: LeaseTimeout);
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact] // spec: "Pushing a blob in chunks" — one writer at a time; a second gets 416 RANGE_INVALID
+    public async Task A_held_lease_refuses_a_second_writer_until_it_times_out_then_the_first_writer_is_refused()
+    {
+        var session = await OpenAsync();
+        var first = await session.BeginWrite(Repo, 0);
+
+        var refused = await Assert.ThrowsAsync<RegistryException>(() => session.BeginWrite(Repo, 0));
+        Assert.Same(ErrorCatalog.RangeInvalid, refused.Descriptor);
+
+        // A writer that holds the lease past the timeout is presumed dead (its silo crashed): the lease is taken over.
+        var second = await Eventually(() => session.BeginWrite(Repo, 0), TimeSpan.FromSeconds(10));
+        Assert.NotEqual(first.LeaseId, second.LeaseId);
+
+        var late = await Assert.ThrowsAsync<RegistryException>(() => session.CompleteWrite(first.LeaseId, 10, null));
+        Assert.Same(ErrorCatalog.BlobUploadInvalid, late.Descriptor);
+        Assert.Equal(5, (await session.CompleteWrite(second.LeaseId, 5, null)).Offset);
+    }
+
+    [Fact]
+    public async Task The_offset_and_hash_state_move_together_and_come_back_with_the_next_lease()
+    {
+        var session = await OpenAsync();
+        var lease = await session.BeginWrite(Repo, 0);
+        Assert.Equal(Digest.Sha256, lease.Algorithm);
+        Assert.Null(lease.HashState);
+
+        byte[] state = [1, 2, 3, 4];
+        await session.CompleteWrite(lease.LeaseId, 4, state);
+        var next = await session.BeginWrite(Repo, 4);
+        Assert.Equal(4, next.Offset);
+        Assert.Equal(state, next.HashState);
+
+        var wrongStart = await Assert.ThrowsAsync<RegistryException>(() => session.BeginWrite(Repo, 3));
+        Assert.Same(ErrorCatalog.RangeInvalid, wrongStart.Descriptor);
+    }
+
+    [Fact] // a long chunk makes no grain call until it ends; idle collection must not drop the lease meanwhile
+    public async Task Idle_collection_in_the_middle_of_a_chunk_keeps_the_lease()
+    {
+        var session = await OpenAsync();
+        var lease = await session.BeginWrite(Repo, 0);
+
+        var management = _cluster.Grains.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+
+        Assert.Equal(7, (await session.CompleteWrite(lease.LeaseId, 7, null)).Offset);
+
+        // Without a lease the activation is ordinary: collected, and the next call reloads offset from PostgreSQL.
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(7, (await session.GetStatus(Repo)).Offset);
+    }
+
+    [Fact]
+    public async Task Cancel_removes_the_data_and_the_session()
+    {
+        var id = Guid.NewGuid();
+        var session = _cluster.Grains.UploadSession(id);
+        await session.Open(Repo, Digest.Sha256);
+        Assert.Equal(0, await _cluster.Blobs.StatUploadAsync(RegistryGrains.UploadIdKey(id)));
+
+        await session.Cancel(Repo);
+
+        Assert.Null(await _cluster.Blobs.StatUploadAsync(RegistryGrains.UploadIdKey(id)));
+        var gone = await Assert.ThrowsAsync<RegistryException>(() => session.GetStatus(Repo));
+        Assert.Same(ErrorCatalog.BlobUploadUnknown, gone.Descriptor);
+    }
+
+    private async Task<IUploadSessionGrain> OpenAsync()
+    {
+        var session = _cluster.Grains.UploadSession(Guid.NewGuid());
+        await session.Open(Repo, Digest.Sha256);
+        return session;
+    }
+
+    private static async Task<T> Eventually<T>(Func<Task<T>> attempt, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            try { return await attempt(); }
+            catch (RegistryException) when (DateTime.UtcNow < deadline) { await Task.Delay(50); }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using OrleansRegistry.Grains.Uploads;
+using OrleansRegistry.Server.Hosting;
+using OrleansRegistry.Storage.Blobs;
+using OrleansRegistry.Storage.Index;
+
+namespace OrleansRegistry.TestSupport.Grains;
+
+/// <summary>
+/// An in-process Orleans <see cref="TestCluster"/> (Microsoft.Orleans.TestingHost) whose silos host the registry's
+/// grains on the real parts: grain state and the index in a fresh PostgreSQL database, blobs in a fresh directory.
+/// Membership is TestingHost's in-memory one. Calls through <see cref="Grains"/> go through a gateway, so every
+/// argument, result and exception is serialized as it is between silos.
+/// </summary>
+public sealed class RegistryTestCluster : IAsyncDisposable
+{
+    private const string ConnectionStringKey = "RegistryTest:ConnectionString";
+    private const string BlobRootKey = "RegistryTest:BlobRoot";
+    private const string LeaseTimeoutKey = "RegistryTest:WriterLeaseTimeout";
+    private const string ExpiryKey = "RegistryTest:UploadExpiry";
+
+    private RegistryTestCluster(TestCluster cluster, string connectionString, string blobRoot)
+    {
+        Cluster = cluster;
+        ConnectionString = connectionString;
+        BlobRoot = blobRoot;
+        Blobs = new FileSystemBlobStore(blobRoot, flushToDisk: false);
+    }
+
+    public TestCluster Cluster { get; }
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public string ConnectionString { get; }
+
+    public string BlobRoot { get; }
+
+    /// <summary>The same blob store the silos use (one directory), for checking what they wrote.</summary>
+    public IBlobStore Blobs { get; }
+
+    /// <summary>
+    /// Starts <paramref name="silos"/> silos. <typeparamref name="TConfigurator"/> may add to each silo (e.g. wrap the
+    /// index in a gate); <see cref="NoExtraConfiguration"/> adds nothing.
+    /// </summary>
+    public static async Task<RegistryTestCluster> StartAsync<TConfigurator>(int silos, TimeSpan? writerLeaseTimeout = null,
+        TimeSpan? uploadExpiry = null)
+        where TConfigurator : ISiloConfigurator, new()
+    {
+        var server = await PostgresServer.GetAsync();
+        var connectionString = await server.CreateDatabaseAsync("grains");
+        var blobRoot = Path.Combine(Path.GetTempPath(), $"oreg-grains-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(blobRoot);
+
+        var builder = new TestClusterBuilder((short)silos);
+        builder.Options.ClusterId = $"grains-{Guid.NewGuid():N}";
+        builder.Properties[ConnectionStringKey] = connectionString;
+        builder.Properties[BlobRootKey] = blobRoot;
+        builder.Properties[LeaseTimeoutKey] = (writerLeaseTimeout ?? new UploadOptions().WriterLeaseTimeout).ToString("c");
+        builder.Properties[ExpiryKey] = (uploadExpiry ?? new UploadOptions().Expiry).ToString("c");
+        builder.AddSiloBuilderConfigurator<RegistrySilo>();
+        builder.AddSiloBuilderConfigurator<TConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new RegistryTestCluster(cluster, connectionString, blobRoot);
+    }
+
+    public static Task<RegistryTestCluster> StartAsync(int silos, TimeSpan? writerLeaseTimeout = null, TimeSpan? uploadExpiry = null) =>
+        StartAsync<NoExtraConfiguration>(silos, writerLeaseTimeout, uploadExpiry);
+
+    /// <summary>The silo that hosts <paramref name="grain"/>'s activation now.</summary>
+    public async Task<SiloHandle> HostOfAsync(IAddressable grain)
+    {
+        var address = await Grains.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
+        return Cluster.Silos.Single(s => s.SiloAddress.Equals(address));
+    }
+
+    /// <summary>A service of one silo (in-process), e.g. its <see cref="UploadExpirySweeper"/>.</summary>
+    public static T ServiceOf<T>(SiloHandle silo) where T : notnull =>
+        ((InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<T>();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        try { Directory.Delete(BlobRoot, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>What every silo of the test cluster hosts: the registry's grains on PostgreSQL and the blob directory.</summary>
+    private sealed class RegistrySilo : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            var connectionString = silo.Configuration[ConnectionStringKey]!;
+            var blobRoot = silo.Configuration[BlobRootKey]!;
+            var leaseTimeout = TimeSpan.Parse(silo.Configuration[LeaseTimeoutKey]!);
+            var expiry = TimeSpan.Parse(silo.Configuration[ExpiryKey]!);
+            silo.AddRegistryGrainStorage(connectionString);
+            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            silo.Services.AddSingleton<IRegistryIndex, PostgresRegistryIndex>();
+            silo.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(blobRoot, flushToDisk: false));
+            silo.Services.Configure<UploadOptions>(o => { o.WriterLeaseTimeout = leaseTimeout; o.Expiry = expiry; });
+            silo.Services.AddSingleton<UploadExpirySweeper>();
+        }
+    }
+
+    public sealed class NoExtraConfiguration : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo) { }
+    }
+}

@@ -3,10 +3,11 @@ using System.Runtime.InteropServices;
 namespace OrleansRegistry.TestSupport;
 
 /// <summary>Sends a POSIX signal to a child process, as a terminal (SIGINT) or a service manager (SIGTERM) would;
-/// .NET's Process offers only SIGKILL.</summary>
+/// .NET's Process offers only SIGKILL (and no way to say which signal was meant).</summary>
 public static class PosixSignal
 {
     public const int Interrupt = 2;
+    public const int Kill = 9;
     public const int Terminate = 15;
 
     /// <summary>True when the signal was delivered (kill(2) returned 0).</summary>

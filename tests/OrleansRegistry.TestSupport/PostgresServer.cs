@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using Npgsql;
+using OrleansRegistry.TestSupport.Network;
 
 namespace OrleansRegistry.TestSupport;
 
@@ -155,24 +154,26 @@ public sealed class PostgresServer
 
             await RunAsPostgresAsync([Path.Combine(PgBin, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
 
-            // The port is free when chosen but may be taken before postgres binds it; retry a few times.
-            for (var attempt = 1; ; attempt++)
+            // No port-0 bind for PostgreSQL: a picked port may be taken before postgres binds it, then it starts again.
+            return await BindRetry.StartAsync("private PostgreSQL", async attempt =>
             {
-                var port = FreePort();
+                var port = LoopbackPorts.Candidate();
+                var log = Path.Combine(dir, $"postgres-{attempt}.log"); // one per attempt: only this attempt's failure counts
                 try
                 {
                     // fsync off: this server's data is thrown away, durability would only slow the tests.
                     await RunAsPostgresAsync([
-                        Path.Combine(PgBin, "pg_ctl"), "-D", data, "-l", Path.Combine(dir, "postgres.log"), "-w", "-t", "60",
+                        Path.Combine(PgBin, "pg_ctl"), "-D", data, "-l", log, "-w", "-t", "60",
                         "-o", $"-k {dir} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
                         "start"]);
-                    StartReaper(dir);
-                    return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
                 }
-                catch (InvalidOperationException) when (attempt < 3)
+                catch (InvalidOperationException e) when (File.Exists(log) && PortInUseException.IsReportedIn(File.ReadAllText(log)))
                 {
+                    throw new PortInUseException($"PostgreSQL could not bind 127.0.0.1:{port}: {File.ReadAllText(log)}", e);
                 }
-            }
+                StartReaper(dir);
+                return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
+            });
         }
 
         // The test host may be killed right after the last test (no time for ProcessExit handlers) or with
@@ -250,13 +251,6 @@ public sealed class PostgresServer
             {
                 return false;
             }
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
         // PostgreSQL refuses to run as root.

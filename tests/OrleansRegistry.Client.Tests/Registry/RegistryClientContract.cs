@@ -5,6 +5,7 @@ using OrleansRegistry.Client.Errors;
 using OrleansRegistry.Client.Registry;
 using OrleansRegistry.Client.Tests.Infrastructure;
 using OrleansRegistry.Core;
+using OrleansRegistry.TestSupport.Network;
 
 namespace OrleansRegistry.Client.Tests.Registry;
 
@@ -464,8 +465,10 @@ public abstract class RegistryClientContract : IDisposable
     [Fact]
     public async Task A_registry_that_is_not_listening_is_a_transport_error()
     {
+        // Bound but not listening, and held for the whole test: connecting is refused and nobody can start listening there.
+        using var nobody = LoopbackPorts.BoundButNotListening();
         using var http = new HttpClient();
-        var client = new RegistryClient(http, new RegistryClientOptions { Registry = new Uri($"http://127.0.0.1:{FreePort.Next()}/") });
+        var client = new RegistryClient(http, new RegistryClientOptions { Registry = new Uri($"http://127.0.0.1:{LoopbackPorts.PortOf(nobody)}/") });
 
         var error = await Assert.ThrowsAsync<RegistryTransportException>(() => client.PingAsync());
 

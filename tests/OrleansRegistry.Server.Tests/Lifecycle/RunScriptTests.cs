@@ -6,6 +6,7 @@ using Npgsql;
 using OrleansRegistry.Server.Tests.Infrastructure;
 using OrleansRegistry.TestSupport;
 using OrleansRegistry.TestSupport.Interop;
+using OrleansRegistry.TestSupport.Network;
 using OrleansRegistry.TestSupport.Registry;
 
 namespace OrleansRegistry.Server.Tests.Lifecycle;
@@ -113,28 +114,47 @@ public sealed class RunScriptTests : IDisposable
 
     private enum Signal { Int = PosixSignal.Interrupt, Term = PosixSignal.Terminate }
 
-    /// <summary><c>scripts/run --urls http://127.0.0.1:PORT</c> as a child process, ready once <c>GET /v2/</c> answers.</summary>
+    /// <summary>
+    /// <c>scripts/run --urls http://127.0.0.1:0</c> as a child process, ready once <c>GET /v2/</c> answers on the port
+    /// the server logged. It holds a registry server slot, and starts again with other silo, gateway and PostgreSQL
+    /// ports when one of them turned out taken.
+    /// </summary>
     private sealed class RunScript : IAsyncDisposable
     {
         private readonly Process _process;
+        private readonly ServerSlotLease _slot;
         private readonly StringBuilder _output = new();
+        private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private HttpClient? _client;
 
-        private RunScript(Process process, int port)
+        private RunScript(Process process, ServerSlotLease slot)
         {
             _process = process;
-            Port = port;
-            Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+            _slot = slot;
         }
 
-        public int Port { get; }
+        public int Port => Client.BaseAddress!.Port;
 
-        public HttpClient Client { get; }
+        public HttpClient Client => _client ?? throw new InvalidOperationException("scripts/run is not serving yet");
 
         private string Output { get { lock (_output) return _output.ToString(); } }
 
         public static async Task<RunScript> StartAsync(string dataDirectory, string? connectionString)
         {
-            var port = FreePort.Next();
+            var slot = await ServerSlots.TakeAsync();
+            try
+            {
+                return await BindRetry.StartAsync("scripts/run", _ => StartOnceAsync(dataDirectory, connectionString, slot));
+            }
+            catch
+            {
+                slot.Dispose();
+                throw;
+            }
+        }
+
+        private static async Task<RunScript> StartOnceAsync(string dataDirectory, string? connectionString, ServerSlotLease slot)
+        {
             // Through env --default-signal: a test run started in the background inherits SIGINT ignored, and bash
             // can neither trap nor reset a signal ignored on entry; a terminal's Ctrl-C reaches a default disposition.
             var start = new ProcessStartInfo("env")
@@ -142,8 +162,8 @@ public sealed class RunScriptTests : IDisposable
                 ArgumentList =
                 {
                     "--default-signal=INT,TERM", Path.Combine(PostgresServer.RepoRoot, "scripts", "run"),
-                    "--urls", $"http://127.0.0.1:{port}",
-                    "--Registry:SiloPort=" + FreePort.Next(), "--Registry:GatewayPort=" + FreePort.Next(),
+                    "--urls", "http://127.0.0.1:0",
+                    "--Registry:SiloPort=" + LoopbackPorts.Candidate(), "--Registry:GatewayPort=" + LoopbackPorts.Candidate(),
                 },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -151,23 +171,34 @@ public sealed class RunScriptTests : IDisposable
                 WorkingDirectory = PostgresServer.RepoRoot,
             };
             start.Environment["Registry__DataDirectory"] = dataDirectory;
-            start.Environment["REGISTRY_PG_PORT"] = FreePort.Next().ToString();
+            start.Environment["REGISTRY_PG_PORT"] = LoopbackPorts.Candidate().ToString();
+            start.Environment[KestrelListening.LogSetting.Key] = KestrelListening.LogSetting.Value;
             start.Environment.Remove("ConnectionStrings__Registry"); // the test run's own database is not this one's
             if (connectionString is not null) start.Environment["ConnectionStrings__Registry"] = connectionString;
 
-            var run = new RunScript(Process.Start(start) ?? throw new InvalidOperationException("could not start scripts/run"), port);
+            var run = new RunScript(Process.Start(start) ?? throw new InvalidOperationException("could not start scripts/run"), slot);
             run._process.OutputDataReceived += (_, e) => run.Append(e.Data);
             run._process.ErrorDataReceived += (_, e) => run.Append(e.Data);
             run._process.BeginOutputReadLine();
             run._process.BeginErrorReadLine();
-            await run.WaitUntilReadyAsync();
-            return run;
+            try
+            {
+                await run.WaitUntilReadyAsync();
+                return run;
+            }
+            catch
+            {
+                await run.StopQuietlyAsync();
+                run._process.Dispose();
+                throw;
+            }
         }
 
         private void Append(string? line)
         {
             if (line is null) return;
             lock (_output) _output.AppendLine(line);
+            if (KestrelListening.Parse(line) is { } address) _listening.TrySetResult(address);
         }
 
         private async Task WaitUntilReadyAsync()
@@ -176,14 +207,23 @@ public sealed class RunScriptTests : IDisposable
             while (watch.Elapsed < StartBound)
             {
                 if (_process.HasExited)
-                    throw new InvalidOperationException($"scripts/run exited with {_process.ExitCode} before serving:\n{Output}");
-                try
                 {
-                    using var response = await Client.GetAsync("v2/");
-                    if (response.StatusCode == HttpStatusCode.OK) return;
+                    await _process.WaitForExitAsync(); // the rest of its output
+                    if (PortInUseException.IsReportedIn(Output))
+                        throw new PortInUseException($"scripts/run exited with {_process.ExitCode}, a port was taken:\n{Output}");
+                    throw new InvalidOperationException($"scripts/run exited with {_process.ExitCode} before serving:\n{Output}");
                 }
-                catch (HttpRequestException) { }
-                catch (TaskCanceledException) { }
+                if (_listening.Task.IsCompletedSuccessfully)
+                {
+                    _client ??= new HttpClient { BaseAddress = _listening.Task.Result, Timeout = TimeSpan.FromSeconds(30) };
+                    try
+                    {
+                        using var response = await _client.GetAsync("v2/");
+                        if (response.StatusCode == HttpStatusCode.OK) return;
+                    }
+                    catch (HttpRequestException) { }
+                    catch (TaskCanceledException) { }
+                }
                 await Task.Delay(250);
             }
             throw new TimeoutException($"scripts/run did not serve GET /v2/ within {StartBound}:\n{Output}");
@@ -206,18 +246,22 @@ public sealed class RunScriptTests : IDisposable
             return _process.ExitCode;
         }
 
+        // A failed assertion or start left it running: stop it the way an operator would, so PostgreSQL stops too.
+        private async Task StopQuietlyAsync()
+        {
+            _client?.Dispose();
+            if (_process.HasExited) return;
+            PosixSignal.Send(_process.Id, PosixSignal.Terminate);
+            using var cts = new CancellationTokenSource(StopBound);
+            try { await _process.WaitForExitAsync(cts.Token); }
+            catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+        }
+
         public async ValueTask DisposeAsync()
         {
-            Client.Dispose();
-            if (!_process.HasExited)
-            {
-                // A failed assertion left it running: stop it the way an operator would, so PostgreSQL stops too.
-                PosixSignal.Send(_process.Id, PosixSignal.Terminate);
-                using var cts = new CancellationTokenSource(StopBound);
-                try { await _process.WaitForExitAsync(cts.Token); }
-                catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
-            }
+            await StopQuietlyAsync();
             _process.Dispose();
+            _slot.Dispose();
         }
     }
 }

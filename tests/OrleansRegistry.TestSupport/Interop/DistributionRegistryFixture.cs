@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Text;
-using OrleansRegistry.TestSupport.Registry;
+using OrleansRegistry.TestSupport.Network;
 
 namespace OrleansRegistry.TestSupport.Interop;
 
 /// <summary>
-/// The reference registry, CNCF distribution 2.8.2 (Debian <c>docker-registry</c>), as a child process on a free
-/// loopback port with its own config (filesystem storage in a temp directory, deletes enabled, log level warn),
-/// never its system service. Stopped with SIGTERM, killed if it lingers. A derived fixture may add configuration
+/// The reference registry, CNCF distribution 2.8.2 (Debian <c>docker-registry</c>), as a child process on a picked
+/// loopback port (started again on another when that one turns out taken) with its own config (filesystem storage in
+/// a temp directory, deletes enabled, log level warn), never its system service. Stopped with SIGTERM, killed if it lingers. A derived fixture may add configuration
 /// (<see cref="ExtraConfig"/>, <see cref="ExtraHttpConfig"/>), e.g. schema1 compatibility or TLS (<see cref="Scheme"/>).
 /// </summary>
 public class DistributionRegistryFixture : IAsyncLifetime
@@ -41,9 +41,14 @@ public class DistributionRegistryFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await PrepareAsync();
-        var port = FreePort.Next();
-        HostPort = $"127.0.0.1:{port}";
-        var storage = Directory.CreateDirectory(_root.Child("storage")).FullName;
+        Directory.CreateDirectory(_root.Child("storage"));
+        // distribution cannot report a port-0 bind back: a picked port may be taken meanwhile, then it starts again.
+        await BindRetry.StartAsync("docker-registry", _ => StartOnceAsync());
+    }
+
+    private async Task<bool> StartOnceAsync()
+    {
+        HostPort = $"127.0.0.1:{LoopbackPorts.Candidate()}";
         var config = _root.Child("config.yml");
         await File.WriteAllTextAsync(config, $"""
             version: 0.1
@@ -53,7 +58,7 @@ public class DistributionRegistryFixture : IAsyncLifetime
                 disabled: true
             storage:
               filesystem:
-                rootdirectory: {storage}
+                rootdirectory: {_root.Child("storage")}
               delete:
                 enabled: true
               cache:
@@ -72,23 +77,33 @@ public class DistributionRegistryFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        lock (_output) _output.Clear();
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start docker-registry");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
+        Client.Dispose();
         Client = new HttpClient(AnyCertificate()) { BaseAddress = new Uri($"{Scheme}://{HostPort}/"), Timeout = TimeSpan.FromSeconds(60) };
         using var probe = new HttpClient(AnyCertificate()) { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"docker-registry exited at start:\n{Output}");
+            if (_process.HasExited)
+            {
+                await _process.WaitForExitAsync(); // the rest of its output
+                var output = Output;
+                _process.Dispose();
+                _process = null;
+                if (PortInUseException.IsReportedIn(output)) throw new PortInUseException($"docker-registry on {HostPort}: {output}");
+                throw new InvalidOperationException($"docker-registry exited at start:\n{output}");
+            }
             try
             {
                 using var response = await probe.GetAsync($"{Scheme}://{HostPort}/v2/");
                 // 401: an auth-enabled configuration is up and challenging, which is as ready as it gets.
-                if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Unauthorized) return;
+                if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Unauthorized) return true;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }

@@ -1,9 +1,10 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
-using OrleansRegistry.TestSupport.Registry;
+using OrleansRegistry.TestSupport.Network;
 
 namespace OrleansRegistry.TestSupport.Interop;
 
@@ -96,23 +97,24 @@ public sealed class TokenIssuer : IAsyncDisposable
         return request.Create(request.SubjectName, X509SignatureGenerator.CreateForECDsa(key), now.AddHours(-1), now.AddDays(1), serial);
     }
 
-    /// <summary>A listener on a free loopback port; another process may take the port between probe and bind, so a few tries.</summary>
-    private static (HttpListener, int) Listen()
+    /// <summary>A listener on a picked loopback port (HttpListener cannot bind port 0), picked again when it is taken.</summary>
+    private static (HttpListener, int) Listen() =>
+        BindRetry.StartAsync("token issuer", _ => Task.FromResult(TryListen())).GetAwaiter().GetResult();
+
+    private static (HttpListener, int) TryListen()
     {
-        for (var attempt = 1; ; attempt++)
+        var port = LoopbackPorts.Candidate();
+        var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/token/");
+        try
         {
-            var port = FreePort.Next();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/token/");
-            try
-            {
-                listener.Start();
-                return (listener, port);
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close();
-            }
+            listener.Start();
+            return (listener, port);
+        }
+        catch (HttpListenerException e) when (e.ErrorCode == (int)SocketError.AddressAlreadyInUse || PortInUseException.IsReportedIn(e.Message))
+        {
+            listener.Close();
+            throw new PortInUseException($"token issuer: 127.0.0.1:{port}: {e.Message}", e);
         }
     }
 

@@ -1,10 +1,10 @@
-
 namespace OrleansRegistry.TestSupport.Registry;
 
 /// <summary>One real registry (process + fresh database + fresh data directory) shared by a test collection.</summary>
 public sealed class RegistryFixture : IAsyncLifetime
 {
     private RegistryProcess? _registry;
+    private ServerSlotLease? _slot;
 
     public RegistryProcess Registry => _registry ?? throw new InvalidOperationException("not started");
 
@@ -22,20 +22,24 @@ public sealed class RegistryFixture : IAsyncLifetime
         var server = await PostgresServer.GetAsync();
         ConnectionString = await server.CreateDatabaseAsync("registry");
         Directory.CreateDirectory(DataDirectory);
-        _registry = await RegistryProcess.StartAsync(ConnectionString, DataDirectory, Settings);
+        // Held across restarts, so a restart never waits for a slot.
+        _slot = await ServerSlots.TakeAsync();
+        _registry = await RegistryProcess.StartAsync(ConnectionString, DataDirectory, Settings, heldSlot: _slot);
     }
 
-    /// <summary>Stops the server and starts it again on the same database and data directory.</summary>
+    /// <summary>Stops the server and starts it again on the same database, data directory and HTTP port.</summary>
     public async Task RestartAsync()
     {
         var port = Registry.BaseAddress.Port;
         await Registry.DisposeAsync();
-        _registry = await RegistryProcess.StartAsync(ConnectionString, DataDirectory, Settings, port);
+        _registry = null;
+        _registry = await RegistryProcess.StartAsync(ConnectionString, DataDirectory, Settings, port, _slot);
     }
 
     public async Task DisposeAsync()
     {
         if (_registry is not null) await _registry.DisposeAsync();
+        _slot?.Dispose();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 }

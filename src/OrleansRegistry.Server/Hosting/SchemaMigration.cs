@@ -68,15 +68,17 @@ public static class SchemaMigration
 
     private static async Task<int> ApplyAsync(string connectionString, string[] scripts, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        NpgsqlConnection connection;
         try
         {
+            connection = new NpgsqlConnection(connectionString); // a malformed string throws here
             await connection.OpenAsync(ct);
         }
         catch (Exception e) when (e is NpgsqlException or ArgumentException)
         {
             return Fail(1, $"cannot connect to PostgreSQL: {e.Message}");
         }
+        await using var _ = connection;
 
         var applied = new List<(string Name, string Sha256)>();
         foreach (var script in scripts)

@@ -2,6 +2,9 @@ using OrleansRegistry.Server.Endpoints;
 using OrleansRegistry.Server.Errors;
 using OrleansRegistry.Server.Hosting;
 
+// `migrate [--wait]`: the schema step of a deployment (k8s/migrate-job.yaml), then exit; no server starts.
+if (SchemaMigration.IsRequested(args)) { Environment.ExitCode = await SchemaMigration.RunAsync(args); return; }
+
 // appsettings.json sits beside the binary, so the server starts the same from any working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null); // blobs stream; manifests are capped by their endpoint

@@ -13,7 +13,8 @@ namespace OrleansRegistry.TestSupport.Registry;
 /// </summary>
 public sealed class RegistryProcess : IAsyncDisposable
 {
-    private static readonly string ServerDll = Path.Combine(AppContext.BaseDirectory, "OrleansRegistry.Server.dll");
+    /// <summary>The server binary built beside the tests (also run directly, e.g. in <c>migrate</c> mode).</summary>
+    public static readonly string ServerDll = Path.Combine(AppContext.BaseDirectory, "OrleansRegistry.Server.dll");
     private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(90);
 
     private readonly Process _process;

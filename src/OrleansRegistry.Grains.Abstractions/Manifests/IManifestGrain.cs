@@ -1,4 +1,5 @@
 using OrleansRegistry.Core;
+using OrleansRegistry.Grains.Abstractions;
 
 namespace OrleansRegistry.Grains.Abstractions.Manifests;
 
@@ -10,7 +11,7 @@ namespace OrleansRegistry.Grains.Abstractions.Manifests;
 public interface IManifestGrain : IGrainWithStringKey
 {
     /// <summary>The manifest, or null when this repository does not hold it.</summary>
-    [Orleans.Concurrency.AlwaysInterleave, Alias("Get")]
+    [Idempotent, Orleans.Concurrency.AlwaysInterleave, Alias("Get")]
     Task<ManifestContent?> Get();
 
     /// <summary>
@@ -18,7 +19,7 @@ public interface IManifestGrain : IGrainWithStringKey
     /// unless it parses for its media type and every blob and child manifest it references exists in the
     /// repository. When <paramref name="tag"/> is set the tag is moved to it once it is stored.
     /// </summary>
-    [Alias("Put")]
+    [Idempotent, Alias("Put")]
     Task<ManifestContent> Put(string mediaType, byte[] bytes, Tag? tag);
 
     /// <summary>Deletes the manifest, its referrer entry and every tag pointing at it; false when absent.</summary>

@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using OrleansRegistry.Core;
+using OrleansRegistry.Grains.Abstractions;
 
 namespace OrleansRegistry.Grains.Abstractions.Repositories;
 
@@ -11,11 +12,11 @@ namespace OrleansRegistry.Grains.Abstractions.Repositories;
 public interface IRepositoryGrain : IGrainWithStringKey
 {
     /// <summary>Size of a blob linked into this repository, or null.</summary>
-    [AlwaysInterleave, Alias("StatBlob")]
+    [Idempotent, AlwaysInterleave, Alias("StatBlob")]
     Task<long?> StatBlob(Digest digest);
 
     /// <summary>Links a committed blob into this repository (idempotent).</summary>
-    [Alias("LinkBlob")]
+    [Idempotent, Alias("LinkBlob")]
     Task LinkBlob(Digest digest, long size);
 
     /// <summary>Unlinks a blob; false when it was not linked.</summary>
@@ -23,11 +24,11 @@ public interface IRepositoryGrain : IGrainWithStringKey
     Task<bool> UnlinkBlob(Digest digest);
 
     /// <summary>The manifest digest a tag points to, or null.</summary>
-    [AlwaysInterleave, Alias("ResolveTag")]
+    [Idempotent, AlwaysInterleave, Alias("ResolveTag")]
     Task<Digest?> ResolveTag(Tag tag);
 
     /// <summary>Points a tag at a manifest digest (atomically: readers see the old or the new digest).</summary>
-    [Alias("PutTag")]
+    [Idempotent, Alias("PutTag")]
     Task PutTag(Tag tag, Digest digest);
 
     /// <summary>Removes a tag; false when it did not exist.</summary>
@@ -35,6 +36,6 @@ public interface IRepositoryGrain : IGrainWithStringKey
     Task<bool> DeleteTag(Tag tag);
 
     /// <summary>A manifest was deleted: every tag pointing at it goes too.</summary>
-    [Alias("ManifestDeleted")]
+    [Idempotent, Alias("ManifestDeleted")]
     Task ManifestDeleted(Digest digest);
 }

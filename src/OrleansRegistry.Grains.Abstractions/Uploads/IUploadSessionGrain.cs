@@ -1,4 +1,5 @@
 using OrleansRegistry.Core;
+using OrleansRegistry.Grains.Abstractions;
 
 namespace OrleansRegistry.Grains.Abstractions.Uploads;
 
@@ -16,7 +17,7 @@ public interface IUploadSessionGrain : IGrainWithStringKey
     Task<UploadStatus> Open(RepositoryName repository, string algorithm);
 
     /// <summary>The session's status; BLOB_UPLOAD_UNKNOWN when it is not open for this repository.</summary>
-    [Orleans.Concurrency.AlwaysInterleave, Alias("GetStatus")]
+    [Idempotent, Orleans.Concurrency.AlwaysInterleave, Alias("GetStatus")]
     Task<UploadStatus> GetStatus(RepositoryName repository);
 
     /// <summary>
@@ -34,7 +35,7 @@ public interface IUploadSessionGrain : IGrainWithStringKey
     Task<UploadStatus> CompleteWrite(Guid leaseId, long newOffset, byte[]? hashState);
 
     /// <summary>The writer failed or dropped: the lease is released and the offset stays where it was.</summary>
-    [Alias("AbortWrite")]
+    [Idempotent, Alias("AbortWrite")]
     Task AbortWrite(Guid leaseId);
 
     /// <summary>
@@ -49,6 +50,6 @@ public interface IUploadSessionGrain : IGrainWithStringKey
     Task Cancel(RepositoryName repository);
 
     /// <summary>Removes the session and its data if it saw no activity since <paramref name="idleSince"/>; true when it expired.</summary>
-    [Alias("ExpireIfIdle")]
+    [Idempotent, Alias("ExpireIfIdle")]
     Task<bool> ExpireIfIdle(DateTimeOffset idleSince);
 }

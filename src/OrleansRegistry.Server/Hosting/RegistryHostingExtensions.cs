@@ -2,6 +2,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
 using OrleansRegistry.Grains;
+using OrleansRegistry.Grains.Calls;
 using OrleansRegistry.Grains.Uploads;
 using OrleansRegistry.Server.Observability;
 using OrleansRegistry.Server.Uploads;
@@ -38,6 +39,7 @@ public static class RegistryHostingExtensions
         {
             silo.ConfigureCluster(options, connectionString, config);
             silo.AddRegistryGrainStorage(connectionString);
+            silo.AddOutgoingGrainCallFilter<TransientGrainCallRetry>();
         });
         return builder;
     }

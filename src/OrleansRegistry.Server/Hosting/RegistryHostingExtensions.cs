@@ -33,10 +33,12 @@ public static class RegistryHostingExtensions
         builder.Services.AddSingleton<RegistryMetrics>();
         builder.Services.AddSingleton<BlobUploader>();
         builder.Services.AddHostedService<UploadExpirySweeper>();
+        builder.AddRegistryObservability();
 
         builder.UseOrleans(silo =>
         {
             silo.ConfigureCluster(options, connectionString, config);
+            silo.AddRegistryDashboard(config);
             silo.AddRegistryGrainStorage(connectionString);
         });
         return builder;

@@ -1,6 +1,7 @@
 using OrleansRegistry.Server.Endpoints;
 using OrleansRegistry.Server.Errors;
 using OrleansRegistry.Server.Hosting;
+using OrleansRegistry.Server.Observability;
 
 // `migrate [--wait]`: the schema step of a deployment (k8s/migrate-job.yaml), then exit; no server starts.
 if (SchemaMigration.IsRequested(args)) { Environment.ExitCode = await SchemaMigration.RunAsync(args); return; }
@@ -13,6 +14,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 builder.AddRegistry();
 
 var app = builder.Build();
+app.UseMiddleware<RequestMetricsMiddleware>();
 app.Use((context, next) =>
 {
     context.Response.OnStarting(() =>
@@ -23,6 +25,7 @@ app.Use((context, next) =>
     return next(context);
 });
 app.UseMiddleware<RegistryErrorMiddleware>();
+app.MapRegistryOperations();
 app.MapRegistryV2();
 app.Run();
 

@@ -4,7 +4,7 @@ namespace OrleansRegistry.Server.Errors;
 
 /// <summary>
 /// Every failure reaches the client as the spec's error body: known ones with their own code, anything else as
-/// 500 UNKNOWN whose detail carries an id that matches the log line with the stack trace.
+/// 500 UNKNOWN whose detail carries the request id, which the log line with the stack trace names too.
 /// </summary>
 public sealed class RegistryErrorMiddleware(RequestDelegate next, ILogger<RegistryErrorMiddleware> logger)
 {
@@ -24,9 +24,12 @@ public sealed class RegistryErrorMiddleware(RequestDelegate next, ILogger<Regist
             var result = ErrorMapping.TryMap(e);
             if (result is null)
             {
-                var id = Guid.NewGuid().ToString("N");
-                logger.LogError(e, "Unexpected error {ErrorId} in {Method} {Path}", id, context.Request.Method, context.Request.Path);
-                result = RegistryErrorResult.From(ErrorCatalog.Unknown, "internal error", new { id });
+                // The request id is also in the scope of every log line of this request (RequestId), so the operator
+                // who is handed the detail finds this line and whatever else the request logged.
+                var requestId = context.TraceIdentifier;
+                logger.LogError(e, "Unexpected error in {Method} {Path}, request {RequestId}", context.Request.Method,
+                    context.Request.Path, requestId);
+                result = RegistryErrorResult.From(ErrorCatalog.Unknown, "internal error", new { requestId });
             }
             else if (result.StatusCode >= 500)
             {

@@ -34,10 +34,12 @@ public static class RegistryHostingExtensions
         builder.Services.AddSingleton<RegistryMetrics>();
         builder.Services.AddSingleton<BlobUploader>();
         builder.Services.AddHostedService<UploadExpirySweeper>();
+        builder.AddRegistryObservability();
 
         builder.UseOrleans(silo =>
         {
             silo.ConfigureCluster(options, connectionString, config);
+            silo.AddRegistryDashboard(config);
             silo.AddRegistryGrainStorage(connectionString);
             silo.AddOutgoingGrainCallFilter<TransientGrainCallRetry>();
         });

@@ -10,8 +10,13 @@ public sealed class RegistryMetrics
 {
     public const string MeterName = "OrleansRegistry";
 
+    /// <summary>The tag naming the spec resource a request addressed (<see cref="RouteLabels"/>): bounded values only.</summary>
+    public const string RouteTag = "registry.route";
+
     private readonly Counter<long> _uploadBytesReread;
     private readonly UpDownCounter<long> _uploadWritesInProgress;
+    private readonly Counter<long> _requestBodyBytes;
+    private readonly Counter<long> _responseBodyBytes;
 
     public RegistryMetrics(IMeterFactory meters)
     {
@@ -20,6 +25,15 @@ public sealed class RegistryMetrics
             "Upload bytes read back from the blob store because no saved hash state matched (0 in a healthy cluster)");
         _uploadWritesInProgress = meter.CreateUpDownCounter<long>("registry.upload.writes.in_progress", "{request}",
             "Upload requests (PATCH, PUT, monolithic POST) streaming into the blob store on this silo now");
+        _requestBodyBytes = meter.CreateCounter<long>("registry.http.request.body", "By",
+            "Request body bytes read, by spec resource");
+        _responseBodyBytes = meter.CreateCounter<long>("registry.http.response.body", "By",
+            "Response body bytes written, by spec resource");
+
+        // A series appears with its first measurement: start both at 0, so that a silo that never re-read a byte shows
+        // 0 rather than nothing, and rate() and alerts work from the start.
+        _uploadBytesReread.Add(0);
+        _uploadWritesInProgress.Add(0);
     }
 
     public void UploadBytesReread(long bytes) => _uploadBytesReread.Add(bytes);
@@ -30,6 +44,12 @@ public sealed class RegistryMetrics
         _uploadWritesInProgress.Add(1);
         return new WriteScope(_uploadWritesInProgress);
     }
+
+    public void RequestBodyRead(string route, long bytes) =>
+        _requestBodyBytes.Add(bytes, new KeyValuePair<string, object?>(RouteTag, route));
+
+    public void ResponseBodyWritten(string route, long bytes) =>
+        _responseBodyBytes.Add(bytes, new KeyValuePair<string, object?>(RouteTag, route));
 
     public readonly struct WriteScope(UpDownCounter<long> counter) : IDisposable
     {

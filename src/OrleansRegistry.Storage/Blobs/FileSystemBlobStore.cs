@@ -154,6 +154,19 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
         }
     }
 
+    // Both trees are probed: uploads are written in one and committed into the other. The probe file is removed on close.
+    public Task CheckAsync(CancellationToken ct = default) => Run(() =>
+    {
+        foreach (var directory in new[] { _uploadsDirectory, _blobsDirectory })
+        {
+            Directory.CreateDirectory(directory);
+            using var probe = new FileStream(Path.Combine(directory, $".probe-{Guid.NewGuid():N}"), FileMode.CreateNew,
+                FileAccess.Write, FileShare.None, NoBuffer, FileOptions.DeleteOnClose);
+            probe.WriteByte(0);
+        }
+        return true;
+    }, ct);
+
     /// <summary>
     /// When an upload was last written: its data file's time, or, for a directory without data (a commit
     /// interrupted after its rename), the directory's own, so that sweeps still remove it. Null when it is gone.

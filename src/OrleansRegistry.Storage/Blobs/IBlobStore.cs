@@ -44,6 +44,13 @@ public interface IBlobStore
 
     /// <summary>Ids of the uploads whose data was last written before <paramref name="olderThan"/> (for expiry sweeps).</summary>
     IAsyncEnumerable<string> ListUploadsAsync(DateTimeOffset olderThan, CancellationToken ct = default);
+
+    /// <summary>
+    /// Readiness probe: completes when the store can take writes now (for a filesystem, its directories exist or can
+    /// be created and a small file can be written there); throws, saying why, when it cannot. Cheap and side-effect
+    /// free: nothing it writes stays behind.
+    /// </summary>
+    Task CheckAsync(CancellationToken ct = default);
 }
 
 public sealed class UploadNotFoundException(string uploadId)

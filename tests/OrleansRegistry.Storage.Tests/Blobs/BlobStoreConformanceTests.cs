@@ -220,6 +220,16 @@ public abstract class BlobStoreConformanceTests
         Assert.Null(await Store.StatUploadAsync(upload));
     }
 
+    [Fact] // the readiness probe (/readyz) on a fresh store, and again once it holds data
+    public async Task A_working_store_passes_its_check_and_lists_nothing_it_wrote()
+    {
+        await Store.CheckAsync();
+        await CommitAsync(Bytes(10, seed: 31));
+        await Store.CheckAsync();
+
+        Assert.Empty(await ListUploadsAsync(DateTimeOffset.UtcNow.AddDays(1)));
+    }
+
     [Fact]
     public async Task A_deleted_blob_is_gone()
     {

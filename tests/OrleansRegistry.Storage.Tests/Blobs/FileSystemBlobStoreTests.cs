@@ -111,5 +111,23 @@ public sealed class FileSystemBlobStoreTests : BlobStoreConformanceTests, IDispo
         Assert.Equal([Path.Combine(_root, "uploads", upload)], Directory.EnumerateFileSystemEntries(Path.Combine(_root, "uploads")));
     }
 
+    [Fact]
+    public async Task The_check_leaves_no_file_behind()
+    {
+        await Store.CheckAsync();
+
+        Assert.Empty(Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact] // what an operator sees on /readyz when the data volume is broken: the check fails and says where
+    public async Task The_check_fails_when_the_uploads_directory_cannot_be_written()
+    {
+        Directory.CreateDirectory(_root);
+        await File.WriteAllBytesAsync(Path.Combine(_root, "uploads"), []); // a file where the directory belongs
+
+        var error = await Assert.ThrowsAnyAsync<IOException>(() => Store.CheckAsync());
+        Assert.Contains("uploads", error.Message);
+    }
+
     private string DataPath(string upload) => Path.Combine(_root, "uploads", upload, "data");
 }

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OrleansRegistry.Server.Observability.Health;
+
+namespace OrleansRegistry.Server.Hosting;
+
+/// <summary>The operator's surface beside /v2: health probes, /metrics and the Orleans dashboard.</summary>
+public static class OperationsEndpoints
+{
+    public const string LivenessPath = "/healthz";
+    public const string ReadinessPath = "/readyz";
+    public const string MetricsPath = "/metrics";
+
+    public static WebApplication MapRegistryOperations(this WebApplication app)
+    {
+        // Probes stay anonymous: kubelets and load balancers call them without credentials.
+        app.MapHealthChecks(LivenessPath, new HealthCheckOptions
+        {
+            Predicate = _ => false,
+            ResponseWriter = HealthResponses.WriteLiveness,
+        });
+        app.MapHealthChecks(ReadinessPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ObservabilityHosting.ReadinessTag),
+            ResponseWriter = HealthResponses.WriteReadiness,
+        });
+
+        // Everything an operator reads (the dashboard's pages and its APIs, which show grain state and a log stream,
+        // and /metrics) hangs off this one group. Authorisation (a later issue) goes here and nowhere else:
+        //     operations.RequireAuthorization(policy);
+        var operations = app.MapGroup("");
+        operations.MapPrometheusScrapingEndpoint(MetricsPath);
+        operations.MapRegistryDashboard(app.Configuration);
+        return app;
+    }
+}

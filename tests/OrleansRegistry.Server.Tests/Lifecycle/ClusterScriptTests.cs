@@ -9,8 +9,9 @@ namespace OrleansRegistry.Server.Tests.Lifecycle;
 
 /// <summary>
 /// <c>scripts/cluster N --port P</c> (issue 6, point 2): N silos on P+1..P+N behind nginx on P, one private PostgreSQL.
-/// An upload whose requests follow the balancer's Locations crosses silos; every silo serves what was pushed; a
-/// stopped silo's refused connections move on to the others; SIGTERM stops every silo, nginx and PostgreSQL.
+/// An upload whose requests follow the balancer's Locations crosses silos and streams through nginx unspooled; every
+/// silo serves what was pushed; a stopped silo's refused connections move on to the others; SIGTERM stops every silo,
+/// nginx and PostgreSQL.
 /// </summary>
 public sealed class ClusterScriptTests : IDisposable
 {
@@ -49,6 +50,9 @@ public sealed class ClusterScriptTests : IDisposable
         Assert.All(upload.Skip(1), l => Assert.Contains(uuid, l));
         var upstreams = upload.Select(Upstream).ToList();
         Assert.All(upstreams.Zip(upstreams.Skip(1)), pair => Assert.NotEqual(pair.First, pair.Second));
+
+        // Streamed, not spooled: with request buffering on, nginx logs each body above 16 KiB it writes to a temp file.
+        Assert.DoesNotContain("buffered to a temporary file", cluster.NginxFile("error.log"));
 
         var endpoints = new[] { balancer }.Concat(cluster.Silos.Select(s => s.Client)).ToList();
         foreach (var client in endpoints) await AssertServesImageAsync(client, repo, manifest, [config, small, big]);
@@ -185,8 +189,9 @@ public sealed class ClusterScriptTests : IDisposable
 
         public int NginxPid { get; private set; }
 
-        public IReadOnlyList<string> AccessLog() =>
-            File.ReadAllLines(Path.Combine(_dataDirectory, "cluster", "nginx", "access.log"));
+        public IReadOnlyList<string> AccessLog() => NginxFile("access.log").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        public string NginxFile(string name) => File.ReadAllText(Path.Combine(_dataDirectory, "cluster", "nginx", name));
 
         /// <summary>Starts on a port block that is free now; when another process takes one of its ports before the
         /// script binds it, tries another block.</summary>

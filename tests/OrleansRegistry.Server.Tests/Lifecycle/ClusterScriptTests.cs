@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
 using OrleansRegistry.Server.Tests.Infrastructure;
+using OrleansRegistry.TestSupport.Network;
 using OrleansRegistry.TestSupport.Scripts;
 
 namespace OrleansRegistry.Server.Tests.Lifecycle;
@@ -166,16 +167,19 @@ public sealed class ClusterScriptTests : IDisposable
 
     private sealed record Silo(int Index, int HttpPort, int Pid, HttpClient Client);
 
-    /// <summary>A running <c>scripts/cluster</c>, with the silo table it printed.</summary>
+    /// <summary>A running <c>scripts/cluster</c>, with the silo table it printed. It holds a registry server slot per
+    /// silo, and starts again on another port block when one of its ports turned out taken.</summary>
     private sealed class ClusterScript : IAsyncDisposable
     {
         private readonly string _dataDirectory;
+        private readonly ServerSlotLease _slots;
 
-        private ClusterScript(ScriptProcess script, int port, string dataDirectory)
+        private ClusterScript(ScriptProcess script, int port, string dataDirectory, ServerSlotLease slots)
         {
             Script = script;
             Port = port;
             _dataDirectory = dataDirectory;
+            _slots = slots;
             Balancer = Client(port);
         }
 
@@ -193,51 +197,43 @@ public sealed class ClusterScriptTests : IDisposable
 
         public string NginxFile(string name) => File.ReadAllText(Path.Combine(_dataDirectory, "cluster", "nginx", name));
 
-        /// <summary>Starts on a port block that is free now; when another process takes one of its ports before the
-        /// script binds it, tries another block.</summary>
         public static async Task<ClusterScript> StartAsync(string dataDirectory)
         {
-            for (var attempt = 1; ; attempt++)
+            var slots = await ServerSlots.TakeAsync(SiloCount);
+            try
             {
-                var port = FreePortBlock();
-                var script = ScriptProcess.Start("cluster", [SiloCount.ToString(), "--port", port.ToString()],
-                    new Dictionary<string, string?>
-                    {
-                        ["Registry__DataDirectory"] = dataDirectory,
-                        ["REGISTRY_PG_PORT"] = FreePort.Next().ToString(),
-                        ["DOTNET_gcServer"] = "0", // three silos share the test machine's cores
-                    });
-                var cluster = new ClusterScript(script, port, dataDirectory);
-                try
-                {
-                    await script.WaitForOutputAsync("Ctrl-C stops", StartBound);
-                    cluster.ReadTable();
-                    return cluster;
-                }
-                catch (ScriptExitedException e) when (attempt < 3 && e.Output.Contains("in use", StringComparison.OrdinalIgnoreCase))
-                {
-                    await cluster.DisposeAsync();
-                }
-                catch
-                {
-                    await cluster.DisposeAsync();
-                    throw;
-                }
+                return await BindRetry.StartAsync("scripts/cluster", _ => StartOnceAsync(dataDirectory, slots));
+            }
+            catch
+            {
+                slots.Dispose();
+                throw;
             }
         }
 
-        /// <summary>P with P..P+N (HTTP), P+101..P+100+N (silo) and P+201..P+200+N (gateway) free, below the
-        /// ephemeral range so that outgoing connections do not take them meanwhile.</summary>
-        private static int FreePortBlock()
+        private static async Task<ClusterScript> StartOnceAsync(string dataDirectory, ServerSlotLease slots)
         {
-            for (var i = 0; i < 100; i++)
+            // The script's scheme: balancer P, silo i on P+i (HTTP), P+100+i (silo), P+200+i (gateway).
+            var port = LoopbackPorts.CandidateRange(201 + SiloCount);
+            var script = ScriptProcess.Start("cluster", [SiloCount.ToString(), "--port", port.ToString()],
+                new Dictionary<string, string?>
+                {
+                    ["Registry__DataDirectory"] = dataDirectory,
+                    ["REGISTRY_PG_PORT"] = LoopbackPorts.Candidate().ToString(),
+                    ["DOTNET_gcServer"] = "0", // three silos share the test machine's cores
+                });
+            var cluster = new ClusterScript(script, port, dataDirectory, slots);
+            try
             {
-                var port = Random.Shared.Next(20_000, 32_000);
-                var ports = Enumerable.Range(port, SiloCount + 1)
-                    .Concat(Enumerable.Range(port + 101, SiloCount)).Concat(Enumerable.Range(port + 201, SiloCount));
-                if (!ports.Any(LocalProcesses.IsListening)) return port;
+                await script.WaitForOutputAsync("Ctrl-C stops", StartBound);
+                cluster.ReadTable();
+                return cluster;
             }
-            throw new InvalidOperationException("no free port block for scripts/cluster");
+            catch
+            {
+                await cluster.StopAsync(); // the slots stay with the caller, which may start again
+                throw;
+            }
         }
 
         private void ReadTable()
@@ -256,11 +252,17 @@ public sealed class ClusterScriptTests : IDisposable
         private static HttpClient Client(int port) =>
             new() { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
 
-        public async ValueTask DisposeAsync()
+        private async Task StopAsync()
         {
             Balancer.Dispose();
             foreach (var silo in Silos) silo.Client.Dispose();
             await Script.DisposeAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await StopAsync();
+            _slots.Dispose();
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using OrleansRegistry.TestSupport.Network;
 
 namespace OrleansRegistry.TestSupport.Scripts;
 
@@ -13,11 +14,13 @@ public sealed class ScriptProcess : IAsyncDisposable
     private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(90);
 
     private readonly Process _process;
+    private readonly Action<string>? _onLine;
     private readonly StringBuilder _output = new();
 
-    private ScriptProcess(Process process, string name)
+    private ScriptProcess(Process process, string name, Action<string>? onLine)
     {
         _process = process;
+        _onLine = onLine;
         Name = name;
     }
 
@@ -29,11 +32,11 @@ public sealed class ScriptProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    /// <summary>Starts <c>scripts/NAME ARGS</c>. <paramref name="environment"/> adds variables, or removes those
-    /// whose value is null; ConnectionStrings__Registry is always removed first (the test run's own database is not
-    /// the script's).</summary>
+    /// <summary>Starts <c>scripts/NAME ARGS</c>. <paramref name="environment"/> adds variables, or removes those whose
+    /// value is null; ConnectionStrings__Registry is removed first (the test run's own database is not the script's).
+    /// <paramref name="onLine"/> sees every line the script prints.</summary>
     public static ScriptProcess Start(string name, IEnumerable<string> arguments,
-        IReadOnlyDictionary<string, string?> environment)
+        IReadOnlyDictionary<string, string?> environment, Action<string>? onLine = null)
     {
         // Through env --default-signal: a test run started in the background inherits SIGINT ignored, and bash can
         // neither trap nor reset a signal ignored on entry; a terminal's Ctrl-C reaches a default disposition.
@@ -54,11 +57,12 @@ public sealed class ScriptProcess : IAsyncDisposable
             else start.Environment[key] = value;
         }
 
-        var script = new ScriptProcess(Process.Start(start) ?? throw new InvalidOperationException($"could not start scripts/{name}"), name);
-        script._process.OutputDataReceived += (_, e) => script.Append(e.Data);
-        script._process.ErrorDataReceived += (_, e) => script.Append(e.Data);
-        script._process.BeginOutputReadLine();
-        script._process.BeginErrorReadLine();
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start scripts/{name}");
+        var script = new ScriptProcess(process, name, onLine);
+        process.OutputDataReceived += (_, e) => script.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => script.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         return script;
     }
 
@@ -66,28 +70,29 @@ public sealed class ScriptProcess : IAsyncDisposable
     {
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
+        _onLine?.Invoke(line);
     }
 
-    /// <summary>Waits until <c>GET /v2/</c> at <paramref name="client"/>'s base address answers 200.</summary>
-    public Task WaitUntilServingAsync(HttpClient client, TimeSpan bound) =>
-        WaitUntilAsync($"serve GET {client.BaseAddress}v2/", bound, async () =>
+    /// <summary>True when <c>GET /v2/</c> at <paramref name="client"/>'s base address answers 200.</summary>
+    public static async Task<bool> ServesAsync(HttpClient client)
+    {
+        try
         {
-            try
-            {
-                using var response = await client.GetAsync("v2/");
-                return response.StatusCode == HttpStatusCode.OK;
-            }
-            catch (HttpRequestException) { return false; }
-            catch (TaskCanceledException) { return false; }
-        });
+            using var response = await client.GetAsync("v2/");
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException) { return false; }
+        catch (TaskCanceledException) { return false; }
+    }
 
     /// <summary>Waits until the script has printed <paramref name="text"/>.</summary>
     public Task WaitForOutputAsync(string text, TimeSpan bound) =>
         WaitUntilAsync($"print '{text}'", bound, () => Task.FromResult(Output.Contains(text, StringComparison.Ordinal)));
 
-    /// <summary>Polls <paramref name="condition"/>; throws with the script's output when the script exits first
-    /// (<see cref="ScriptExitedException"/>) or <paramref name="bound"/> passes.</summary>
-    private async Task WaitUntilAsync(string what, TimeSpan bound, Func<Task<bool>> condition)
+    /// <summary>Polls <paramref name="condition"/> until it holds. Throws with the script's output when
+    /// <paramref name="bound"/> passes or the script exits first: <see cref="PortInUseException"/> when it reported a
+    /// port taken (the caller starts it again on other ports), otherwise <see cref="InvalidOperationException"/>.</summary>
+    public async Task WaitUntilAsync(string what, TimeSpan bound, Func<Task<bool>> condition)
     {
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < bound)
@@ -95,8 +100,9 @@ public sealed class ScriptProcess : IAsyncDisposable
             if (await condition()) return;
             if (_process.HasExited)
             {
-                _process.WaitForExit(); // the last lines of its output too
-                throw new ScriptExitedException(this);
+                await _process.WaitForExitAsync(); // the rest of its output
+                var message = $"scripts/{Name} exited with {_process.ExitCode} before it would {what}:\n{Output}";
+                throw PortInUseException.IsReportedIn(Output) ? new PortInUseException(message) : new InvalidOperationException(message);
             }
             await Task.Delay(250);
         }
@@ -120,14 +126,12 @@ public sealed class ScriptProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>The exit code of a script that has exited.</summary>
-    public int ExitCode => _process.ExitCode;
-
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            // A failed assertion left it running: stop it the way an operator would, so that what it started stops too.
+            // A failed assertion or start left it running: stop it the way an operator would, so that what it started
+            // stops too.
             PosixSignal.Send(_process.Id, PosixSignal.Terminate);
             using var cts = new CancellationTokenSource(StopBound);
             try { await _process.WaitForExitAsync(cts.Token); }
@@ -135,11 +139,4 @@ public sealed class ScriptProcess : IAsyncDisposable
         }
         _process.Dispose();
     }
-}
-
-/// <summary>The script ended before it served.</summary>
-public sealed class ScriptExitedException(ScriptProcess script)
-    : InvalidOperationException($"scripts/{script.Name} exited with {script.ExitCode} before serving:\n{script.Output}")
-{
-    public string Output { get; } = script.Output;
 }

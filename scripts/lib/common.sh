@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Shared set-up for scripts/run and scripts/test: Debian packages and a private PostgreSQL 15.
+# Shared set-up for scripts/run, scripts/cluster and scripts/test: Debian packages, a private PostgreSQL 15, the
+# server's Release build.
 # Sourced, not executed; the caller sets `set -euo pipefail`.
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -68,7 +69,8 @@ _ensure_pg_can_reach() {
     }
 }
 
-_port_in_use() {
+# port_in_use PORT : true when something accepts connections on 127.0.0.1:PORT.
+port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
@@ -76,7 +78,7 @@ _free_port() {
     local port tries
     for tries in $(seq 1 200); do
         port=$((20000 + RANDOM % 40000))
-        if ! _port_in_use "$port"; then echo "$port"; return 0; fi
+        if ! port_in_use "$port"; then echo "$port"; return 0; fi
     done
     echo "common.sh: no free port found" >&2
     return 1
@@ -84,6 +86,15 @@ _free_port() {
 
 _repo_root() {
     cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd
+}
+
+# build_server : builds the server (Release) and prints the path of its dll.
+build_server() {
+    local project
+    project=$(_repo_root)/src/OrleansRegistry.Server
+    # Explicit return: errexit does not reach into the caller's $(...).
+    dotnet build "$project" -c Release -nologo -v quiet >&2 || return 1
+    dotnet msbuild "$project" -nologo -getProperty:TargetPath -p:Configuration=Release
 }
 
 # apply_sql CONNECTION-ARGS... : applies sql/*.sql in file-name order (each file is idempotent).
@@ -156,7 +167,7 @@ start_private_postgres() {
         rm -f "$pgdata/postmaster.pid"
         if [ -n "${REGISTRY_PG_PORT:-}" ]; then
             port=$REGISTRY_PG_PORT
-        elif [ -s "$dir/port" ] && ! _port_in_use "$(cat "$dir/port")"; then
+        elif [ -s "$dir/port" ] && ! port_in_use "$(cat "$dir/port")"; then
             port=$(cat "$dir/port")
         else
             port=$(_free_port)

@@ -1,13 +1,11 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using Npgsql;
 using OrleansRegistry.Server.Tests.Infrastructure;
 using OrleansRegistry.TestSupport;
 using OrleansRegistry.TestSupport.Interop;
 using OrleansRegistry.TestSupport.Network;
 using OrleansRegistry.TestSupport.Registry;
+using OrleansRegistry.TestSupport.Scripts;
 
 namespace OrleansRegistry.Server.Tests.Lifecycle;
 
@@ -20,7 +18,6 @@ namespace OrleansRegistry.Server.Tests.Lifecycle;
 public sealed class RunScriptTests : IDisposable
 {
     private static readonly TimeSpan StartBound = TimeSpan.FromMinutes(3);
-    private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(60);
 
     private readonly TempDirectory _data = new();
 
@@ -36,12 +33,12 @@ public sealed class RunScriptTests : IDisposable
         await using (var first = await RunScript.StartAsync(_data.Path, connectionString: null))
         {
             digest = await TestImages.PushBlobAsync(first.Client, repo, blob);
-            var postmaster = PostmasterPid();
-            Assert.True(ProcessExists(postmaster), "the private PostgreSQL should run while the registry does");
+            var postmaster = LocalProcesses.PrivatePostmasterPid(_data.Path);
+            Assert.True(LocalProcesses.IsRunning(postmaster), "the private PostgreSQL should run while the registry does");
 
             Assert.Equal(143, await first.StopAsync(Signal.Term)); // 128 + SIGTERM, as the script's trap exits
-            Assert.False(Listening(first.Port), "the registry still listens after scripts/run exited");
-            Assert.False(ProcessExists(postmaster), $"PostgreSQL (pid {postmaster}) still runs after scripts/run exited");
+            Assert.False(LocalProcesses.IsListening(first.Port), "the registry still listens after scripts/run exited");
+            Assert.False(LocalProcesses.IsRunning(postmaster), $"PostgreSQL (pid {postmaster}) still runs after scripts/run exited");
         }
 
         await using (var second = await RunScript.StartAsync(_data.Path, connectionString: null))
@@ -49,11 +46,11 @@ public sealed class RunScriptTests : IDisposable
             using var response = await second.Client.GetAsync($"v2/{repo}/blobs/{digest}");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(blob, await response.Content.ReadAsByteArrayAsync());
-            var postmaster = PostmasterPid();
+            var postmaster = LocalProcesses.PrivatePostmasterPid(_data.Path);
 
             Assert.Equal(130, await second.StopAsync(Signal.Int)); // Ctrl-C
-            Assert.False(Listening(second.Port), "the registry still listens after Ctrl-C");
-            Assert.False(ProcessExists(postmaster), $"PostgreSQL (pid {postmaster}) still runs after Ctrl-C");
+            Assert.False(LocalProcesses.IsListening(second.Port), "the registry still listens after Ctrl-C");
+            Assert.False(LocalProcesses.IsRunning(postmaster), $"PostgreSQL (pid {postmaster}) still runs after Ctrl-C");
         }
     }
 
@@ -81,37 +78,6 @@ public sealed class RunScriptTests : IDisposable
         Assert.Equal(2L, (long)(await count.ExecuteScalarAsync())!);
     }
 
-    private int PostmasterPid()
-    {
-        var file = Path.Combine(_data.Path, "postgres", "data", "postmaster.pid");
-        Assert.True(File.Exists(file), $"no {file}: the private PostgreSQL is not running");
-        return int.Parse(File.ReadLines(file).First());
-    }
-
-    /// <summary>Running, i.e. not gone and not a zombie (this machine's init reaps orphans late).</summary>
-    private static bool ProcessExists(int pid)
-    {
-        string stat;
-        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
-        catch (IOException) { return false; }
-        // "pid (comm) S ...": the state follows the last ')', since comm may itself contain one.
-        return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() is not ('Z' or 'X');
-    }
-
-    private static bool Listening(int port)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            socket.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
     private enum Signal { Int = PosixSignal.Interrupt, Term = PosixSignal.Terminate }
 
     /// <summary>
@@ -121,23 +87,16 @@ public sealed class RunScriptTests : IDisposable
     /// </summary>
     private sealed class RunScript : IAsyncDisposable
     {
-        private readonly Process _process;
         private readonly ServerSlotLease _slot;
-        private readonly StringBuilder _output = new();
         private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private ScriptProcess? _script;
         private HttpClient? _client;
 
-        private RunScript(Process process, ServerSlotLease slot)
-        {
-            _process = process;
-            _slot = slot;
-        }
+        private RunScript(ServerSlotLease slot) => _slot = slot;
 
         public int Port => Client.BaseAddress!.Port;
 
         public HttpClient Client => _client ?? throw new InvalidOperationException("scripts/run is not serving yet");
-
-        private string Output { get { lock (_output) return _output.ToString(); } }
 
         public static async Task<RunScript> StartAsync(string dataDirectory, string? connectionString)
         {
@@ -155,112 +114,48 @@ public sealed class RunScriptTests : IDisposable
 
         private static async Task<RunScript> StartOnceAsync(string dataDirectory, string? connectionString, ServerSlotLease slot)
         {
-            // Through env --default-signal: a test run started in the background inherits SIGINT ignored, and bash
-            // can neither trap nor reset a signal ignored on entry; a terminal's Ctrl-C reaches a default disposition.
-            var start = new ProcessStartInfo("env")
-            {
-                ArgumentList =
+            var run = new RunScript(slot);
+            run._script = ScriptProcess.Start("run",
+                ["--urls", "http://127.0.0.1:0",
+                 "--Registry:SiloPort=" + LoopbackPorts.Candidate(), "--Registry:GatewayPort=" + LoopbackPorts.Candidate()],
+                new Dictionary<string, string?>
                 {
-                    "--default-signal=INT,TERM", Path.Combine(PostgresServer.RepoRoot, "scripts", "run"),
-                    "--urls", "http://127.0.0.1:0",
-                    "--Registry:SiloPort=" + LoopbackPorts.Candidate(), "--Registry:GatewayPort=" + LoopbackPorts.Candidate(),
+                    ["Registry__DataDirectory"] = dataDirectory,
+                    ["REGISTRY_PG_PORT"] = LoopbackPorts.Candidate().ToString(),
+                    [KestrelListening.LogSetting.Key] = KestrelListening.LogSetting.Value,
+                    ["ConnectionStrings__Registry"] = connectionString,
                 },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = PostgresServer.RepoRoot,
-            };
-            start.Environment["Registry__DataDirectory"] = dataDirectory;
-            start.Environment["REGISTRY_PG_PORT"] = LoopbackPorts.Candidate().ToString();
-            start.Environment[KestrelListening.LogSetting.Key] = KestrelListening.LogSetting.Value;
-            start.Environment.Remove("ConnectionStrings__Registry"); // the test run's own database is not this one's
-            if (connectionString is not null) start.Environment["ConnectionStrings__Registry"] = connectionString;
-
-            var run = new RunScript(Process.Start(start) ?? throw new InvalidOperationException("could not start scripts/run"), slot);
-            run._process.OutputDataReceived += (_, e) => run.Append(e.Data);
-            run._process.ErrorDataReceived += (_, e) => run.Append(e.Data);
-            run._process.BeginOutputReadLine();
-            run._process.BeginErrorReadLine();
+                line => { if (KestrelListening.Parse(line) is { } address) run._listening.TrySetResult(address); });
             try
             {
-                await run.WaitUntilReadyAsync();
+                await run._script.WaitUntilAsync("serve GET /v2/", StartBound, async () =>
+                {
+                    if (!run._listening.Task.IsCompletedSuccessfully) return false;
+                    run._client ??= new HttpClient { BaseAddress = run._listening.Task.Result, Timeout = TimeSpan.FromSeconds(30) };
+                    return await ScriptProcess.ServesAsync(run._client);
+                });
                 return run;
             }
             catch
             {
                 await run.StopQuietlyAsync();
-                run._process.Dispose();
                 throw;
             }
         }
 
-        private void Append(string? line)
-        {
-            if (line is null) return;
-            lock (_output) _output.AppendLine(line);
-            if (KestrelListening.Parse(line) is { } address) _listening.TrySetResult(address);
-        }
+        /// <summary>Sends <paramref name="signal"/> to the script and returns its exit code once it, and everything it
+        /// waits for, has finished.</summary>
+        public Task<int> StopAsync(Signal signal) => _script!.StopAsync((int)signal);
 
-        private async Task WaitUntilReadyAsync()
-        {
-            var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < StartBound)
-            {
-                if (_process.HasExited)
-                {
-                    await _process.WaitForExitAsync(); // the rest of its output
-                    if (PortInUseException.IsReportedIn(Output))
-                        throw new PortInUseException($"scripts/run exited with {_process.ExitCode}, a port was taken:\n{Output}");
-                    throw new InvalidOperationException($"scripts/run exited with {_process.ExitCode} before serving:\n{Output}");
-                }
-                if (_listening.Task.IsCompletedSuccessfully)
-                {
-                    _client ??= new HttpClient { BaseAddress = _listening.Task.Result, Timeout = TimeSpan.FromSeconds(30) };
-                    try
-                    {
-                        using var response = await _client.GetAsync("v2/");
-                        if (response.StatusCode == HttpStatusCode.OK) return;
-                    }
-                    catch (HttpRequestException) { }
-                    catch (TaskCanceledException) { }
-                }
-                await Task.Delay(250);
-            }
-            throw new TimeoutException($"scripts/run did not serve GET /v2/ within {StartBound}:\n{Output}");
-        }
-
-        /// <summary>Sends <paramref name="signal"/> to the script (as a terminal's Ctrl-C or a service manager would) and
-        /// returns its exit code once it, and everything it waits for, has finished.</summary>
-        public async Task<int> StopAsync(Signal signal)
-        {
-            Assert.True(PosixSignal.Send(_process.Id, (int)signal), $"could not send {signal} to scripts/run");
-            using var cts = new CancellationTokenSource(StopBound);
-            try
-            {
-                await _process.WaitForExitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"scripts/run did not stop within {StopBound} of signal {signal}:\n{Output}");
-            }
-            return _process.ExitCode;
-        }
-
-        // A failed assertion or start left it running: stop it the way an operator would, so PostgreSQL stops too.
         private async Task StopQuietlyAsync()
         {
             _client?.Dispose();
-            if (_process.HasExited) return;
-            PosixSignal.Send(_process.Id, PosixSignal.Terminate);
-            using var cts = new CancellationTokenSource(StopBound);
-            try { await _process.WaitForExitAsync(cts.Token); }
-            catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+            if (_script is not null) await _script.DisposeAsync();
         }
 
         public async ValueTask DisposeAsync()
         {
             await StopQuietlyAsync();
-            _process.Dispose();
             _slot.Dispose();
         }
     }

@@ -16,15 +16,19 @@ public static class LoopbackPorts
     private static readonly Lazy<int> EphemeralLow = new(ReadEphemeralLow);
 
     /// <summary>A random port below the ephemeral range that nothing on this machine has bound right now.</summary>
-    public static int Candidate()
+    public static int Candidate() => CandidateRange(1);
+
+    /// <summary>A random P with P..P+<paramref name="length"/>-1 all below the ephemeral range and unbound right now,
+    /// for a server that derives several ports from one (scripts/cluster --port P).</summary>
+    public static int CandidateRange(int length)
     {
-        var high = Math.Max(EphemeralLow.Value, Lowest + 1_000);
+        var high = Math.Max(EphemeralLow.Value, Lowest + 1_000 + length) - length + 1;
         for (var attempt = 0; attempt < 200; attempt++)
         {
             var port = Random.Shared.Next(Lowest, high);
-            if (IsFree(port)) return port;
+            if (Enumerable.Range(port, length).All(IsFree)) return port;
         }
-        throw new InvalidOperationException($"no free port in {Lowest}..{high - 1} after 200 tries");
+        throw new InvalidOperationException($"no {length} free ports in a row in {Lowest}..{high + length - 2} after 200 tries");
     }
 
     /// <summary>

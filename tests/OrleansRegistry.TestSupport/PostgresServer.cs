@@ -19,13 +19,18 @@ public sealed class PostgresServer
     private static readonly Lazy<Task<PostgresServer>> Instance = new(StartAsync);
     private static readonly Lazy<string> Root = new(FindRepoRoot);
 
-    private readonly string _adminConnectionString;
-    private readonly bool _icuAvailable;
+    /// <summary>
+    /// The default collation of every test database: ICU's linguistic en-US order, as production clusters commonly
+    /// have (en_US.UTF-8), where 'a' &lt; 'B' and '_' &lt; '-'. A query or column missing COLLATE "C" then shows up as
+    /// wrong ordering in the byte-order tests instead of passing by luck on a C-locale test server.
+    /// </summary>
+    public const string DefaultCollation = "en-US";
 
-    private PostgresServer(string adminConnectionString, bool icuAvailable)
+    private readonly string _adminConnectionString;
+
+    private PostgresServer(string adminConnectionString)
     {
         _adminConnectionString = adminConnectionString;
-        _icuAvailable = icuAvailable;
     }
 
     /// <summary>The checkout's root: the nearest ancestor of the test binaries holding OrleansRegistry.sln(x).</summary>
@@ -50,12 +55,10 @@ public sealed class PostgresServer
         await using (var admin = new NpgsqlConnection(_adminConnectionString))
         {
             await admin.OpenAsync();
-            // A non-byte-order default collation (as most production clusters have, e.g. en_US.UTF-8) so that
-            // a query missing COLLATE "C" shows up as wrong ordering in tests instead of passing by luck.
-            var sql = _icuAvailable
-                ? $"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LC_COLLATE 'C' LC_CTYPE 'C'"
-                : $"CREATE DATABASE \"{name}\"";
-            await using var cmd = new NpgsqlCommand(sql, admin);
+            // Linguistic default collation (DefaultCollation); LC_COLLATE/LC_CTYPE 'C' need no OS locale installed.
+            await using var cmd = new NpgsqlCommand(
+                $"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE '{DefaultCollation}' LC_COLLATE 'C' LC_CTYPE 'C'",
+                admin);
             await cmd.ExecuteNonQueryAsync();
         }
 
@@ -101,15 +104,23 @@ public sealed class PostgresServer
     {
         var given = Environment.GetEnvironmentVariable("ConnectionStrings__Registry");
         var admin = string.IsNullOrWhiteSpace(given) ? await PrivateServer.StartAsync() : given;
-        return new PostgresServer(admin, await HasIcuAsync(admin));
+        await RequireIcuAsync(admin);
+        return new PostgresServer(admin);
     }
 
-    private static async Task<bool> HasIcuAsync(string connectionString)
+    // Without ICU the test databases would sort in byte order like the registry's columns do, and the byte-order
+    // tests would prove nothing: refuse, rather than fall back.
+    private static async Task RequireIcuAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_collation WHERE collprovider = 'i')", connection);
-        return (bool)(await cmd.ExecuteScalarAsync())!;
+        if (!(bool)(await cmd.ExecuteScalarAsync())!)
+        {
+            throw new InvalidOperationException(
+                $"the test PostgreSQL ({connection.Host}:{connection.Port}) has no ICU collations: test databases need ICU's '{DefaultCollation}' " +
+                "as their default collation (PostgreSQL 15 built with ICU, as Debian's postgresql-15 is)");
+        }
     }
 
     private static string FindRepoRoot()

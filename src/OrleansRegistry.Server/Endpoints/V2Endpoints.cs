@@ -54,8 +54,26 @@ public static class V2Endpoints
             (V2RouteKind.Upload, "PATCH") => UploadEndpoints.Patch(context, route, services.GetRequiredService<BlobUploader>(), grains),
             (V2RouteKind.Upload, "PUT") => UploadEndpoints.Finish(context, route, services.GetRequiredService<BlobUploader>(), grains),
             (V2RouteKind.Upload, "DELETE") => UploadEndpoints.Cancel(route, grains),
-            _ => Task.FromResult<IResult>(RegistryErrorResult.From(ErrorCatalog.Unsupported,
-                $"{method} is not supported on this resource")),
+            _ => Task.FromResult(MethodNotAllowed(context, route.Kind)),
         };
+    }
+
+    // The methods each resource answers above; RFC 9110 section 15.5.6: a 405 MUST carry them in Allow.
+    private static readonly Dictionary<V2RouteKind, string> Allowed = new()
+    {
+        [V2RouteKind.Base] = "GET, HEAD",
+        [V2RouteKind.Catalog] = "GET",
+        [V2RouteKind.TagsList] = "GET",
+        [V2RouteKind.Referrers] = "GET",
+        [V2RouteKind.Manifest] = "GET, HEAD, PUT, DELETE",
+        [V2RouteKind.Blob] = "GET, HEAD, DELETE",
+        [V2RouteKind.UploadStart] = "POST",
+        [V2RouteKind.Upload] = "GET, PATCH, PUT, DELETE",
+    };
+
+    private static IResult MethodNotAllowed(HttpContext context, V2RouteKind kind)
+    {
+        context.Response.Headers.Allow = Allowed[kind];
+        return RegistryErrorResult.From(ErrorCatalog.Unsupported, $"{context.Request.Method} is not supported on this resource");
     }
 }

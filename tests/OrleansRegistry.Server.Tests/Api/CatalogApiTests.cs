@@ -43,6 +43,17 @@ public sealed class CatalogApiTests(RegistryFixture fixture)
         Assert.Equal(repos.Order(StringComparer.Ordinal), walked);
     }
 
+    [Fact] // distribution sorts the catalog lexically (byte order), not in a locale's order; the test database's is en-US
+    public async Task Repositories_come_in_byte_order_where_a_linguistic_order_differs()
+    {
+        var prefix = UniquePrefix();
+        // Byte order: a-b a.b a/b a0 a_b ab; en-US: a_b a-b a.b a/b a0 ab.
+        string[] repos = [$"{prefix}/ab", $"{prefix}/a_b", $"{prefix}/a0", $"{prefix}/a/b", $"{prefix}/a.b", $"{prefix}/a-b"];
+        foreach (var repo in repos) await TestImages.PushBlobAsync(Client, repo, System.Text.Encoding.UTF8.GetBytes(repo));
+
+        Assert.Equal(repos.Order(StringComparer.Ordinal), await WalkAsync(prefix, n: 2));
+    }
+
     [Fact] // as spec end-8b: n=0 is an empty list without Link
     public async Task N_zero_is_an_empty_list_without_Link()
     {

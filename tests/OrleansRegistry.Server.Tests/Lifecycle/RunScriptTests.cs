@@ -100,7 +100,7 @@ public sealed class RunScriptTests : IDisposable
 
         public static async Task<RunScript> StartAsync(string dataDirectory, string? connectionString)
         {
-            var slot = await ServerSlots.TakeAsync();
+            var slot = await ServerSlots.Run.TakeAsync();
             try
             {
                 return await BindRetry.StartAsync("scripts/run", _ => StartOnceAsync(dataDirectory, connectionString, slot));

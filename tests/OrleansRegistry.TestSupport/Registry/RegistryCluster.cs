@@ -67,7 +67,7 @@ public class RegistryCluster : IAsyncLifetime, IAsyncDisposable
         Directory.CreateDirectory(DataDirectory);
         _settings["Registry__Clustering"] = "AdoNet";
         _settings["Registry__ClusterId"] = ClusterId;
-        _slots = await ServerSlots.TakeAsync(Count);
+        _slots = await ServerSlots.Run.TakeAsync(Count);
         await Task.WhenAll(Enumerable.Range(0, Count).Select(i => StartAsync(i)));
     }
 

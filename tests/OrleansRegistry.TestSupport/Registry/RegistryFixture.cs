@@ -23,7 +23,7 @@ public sealed class RegistryFixture : IAsyncLifetime
         ConnectionString = await server.CreateDatabaseAsync("registry");
         Directory.CreateDirectory(DataDirectory);
         // Held across restarts, so a restart never waits for a slot.
-        _slot = await ServerSlots.TakeAsync();
+        _slot = await ServerSlots.Run.TakeAsync();
         _registry = await RegistryProcess.StartAsync(ConnectionString, DataDirectory, Settings, heldSlot: _slot);
     }
 

@@ -59,7 +59,7 @@ public sealed class RegistryProcess : IAsyncDisposable
     public static async Task<RegistryProcess> StartAsync(string connectionString, string dataDirectory,
         IReadOnlyDictionary<string, string>? settings = null, int? httpPort = null, ServerSlotLease? heldSlot = null)
     {
-        var ownSlot = heldSlot is null ? await ServerSlots.TakeAsync() : null;
+        var ownSlot = heldSlot is null ? await ServerSlots.Run.TakeAsync() : null;
         try
         {
             var registry = await BindRetry.StartAsync("registry server",

@@ -14,48 +14,47 @@ namespace OrleansRegistry.TestSupport.Registry;
 /// at most, default 300), <c>REGISTRY_TEST_SLOTS</c> (the directory; scripts/test gives each run its own, otherwise
 /// one under the temp directory is shared by every run on the machine).
 /// </summary>
-public static class ServerSlots
+public sealed class ServerSlots(string directory, int count, TimeSpan maxWait)
 {
-    private const int DefaultCount = 8;
-    private const int DefaultWaitSeconds = 300;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(150);
 
-    public static int Count => PositiveInt("REGISTRY_TEST_SERVERS", DefaultCount);
+    /// <summary>The gate of this test run, as the environment configures it.</summary>
+    public static ServerSlots Run { get; } = new(
+        Environment.GetEnvironmentVariable("REGISTRY_TEST_SLOTS") is { Length: > 0 } dir ? dir : Path.Combine(Path.GetTempPath(), "orleansregistry-test-slots"),
+        PositiveInt("REGISTRY_TEST_SERVERS", 8),
+        TimeSpan.FromSeconds(PositiveInt("REGISTRY_TEST_SERVER_WAIT", 300)));
 
-    public static TimeSpan MaxWait => TimeSpan.FromSeconds(PositiveInt("REGISTRY_TEST_SERVER_WAIT", DefaultWaitSeconds));
+    public string Directory => directory;
 
-    public static string Directory =>
-        Environment.GetEnvironmentVariable("REGISTRY_TEST_SLOTS") is { Length: > 0 } dir
-            ? dir
-            : Path.Combine(Path.GetTempPath(), "orleansregistry-test-slots");
+    public int Count => count;
 
-    /// <summary>Waits (bounded by <see cref="MaxWait"/>) until <paramref name="count"/> slots are free and holds them.</summary>
-    public static async Task<ServerSlotLease> TakeAsync(int count = 1, CancellationToken ct = default)
+    public TimeSpan MaxWait => maxWait;
+
+    /// <summary>Waits (bounded by <see cref="MaxWait"/>) until <paramref name="slots"/> slots are free and holds them.</summary>
+    public async Task<ServerSlotLease> TakeAsync(int slots = 1, CancellationToken ct = default)
     {
-        var total = Count;
-        if (count < 1 || count > total)
-            throw new ArgumentOutOfRangeException(nameof(count), count, $"between 1 and REGISTRY_TEST_SERVERS ({total}) slots can be taken");
-        System.IO.Directory.CreateDirectory(Directory);
+        if (slots < 1 || slots > count)
+            throw new ArgumentOutOfRangeException(nameof(slots), slots, $"between 1 and {count} slots (REGISTRY_TEST_SERVERS) can be taken");
+        System.IO.Directory.CreateDirectory(directory);
         var watch = Stopwatch.StartNew();
-        var maxWait = MaxWait;
 
         // The turn: whoever holds it is the next to take slots; it is held only while taking, never while a server runs.
         SafeFileHandle? turn;
         while ((turn = TryLock("turn")) is null)
-            await WaitOrFailAsync(watch, maxWait, count, total, ct);
+            await WaitOrFailAsync(watch, slots, ct);
 
-        var held = new List<SafeFileHandle>(count);
+        var held = new List<SafeFileHandle>(slots);
         try
         {
-            var first = Random.Shared.Next(total); // spread takers over the slots
+            var first = Random.Shared.Next(count); // spread takers over the slots
             while (true)
             {
-                for (var i = 0; i < total && held.Count < count; i++)
+                for (var i = 0; i < count && held.Count < slots; i++)
                 {
-                    if (TryLock($"slot-{(first + i) % total}") is { } slot) held.Add(slot);
+                    if (TryLock($"slot-{(first + i) % count}") is { } slot) held.Add(slot);
                 }
-                if (held.Count == count) return new ServerSlotLease(held);
-                await WaitOrFailAsync(watch, maxWait, count, total, ct);
+                if (held.Count == slots) return new ServerSlotLease(held);
+                await WaitOrFailAsync(watch, slots, ct);
             }
         }
         catch
@@ -69,21 +68,21 @@ public static class ServerSlots
         }
     }
 
-    private static async Task WaitOrFailAsync(Stopwatch watch, TimeSpan maxWait, int count, int total, CancellationToken ct)
+    private async Task WaitOrFailAsync(Stopwatch watch, int slots, CancellationToken ct)
     {
         if (watch.Elapsed >= maxWait)
         {
             throw new TimeoutException(
-                $"waited {maxWait.TotalSeconds:0} s for {count} of the {total} registry server slots in {Directory}: " +
+                $"waited {maxWait.TotalSeconds:0.#} s for {slots} of the {count} registry server slots in {directory}: " +
                 "other tests' servers held them all that time (REGISTRY_TEST_SERVERS sets the number, REGISTRY_TEST_SERVER_WAIT the wait)");
         }
         await Task.Delay(Poll, ct);
     }
 
     /// <summary>The file's descriptor holding an exclusive flock, or null when another descriptor holds it.</summary>
-    private static SafeFileHandle? TryLock(string name)
+    private SafeFileHandle? TryLock(string name)
     {
-        var path = Path.Combine(Directory, name);
+        var path = Path.Combine(directory, name);
         SafeFileHandle handle;
         try
         {

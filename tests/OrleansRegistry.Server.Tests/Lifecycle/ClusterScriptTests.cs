@@ -199,7 +199,7 @@ public sealed class ClusterScriptTests : IDisposable
 
         public static async Task<ClusterScript> StartAsync(string dataDirectory)
         {
-            var slots = await ServerSlots.TakeAsync(SiloCount);
+            var slots = await ServerSlots.Run.TakeAsync(SiloCount);
             try
             {
                 return await BindRetry.StartAsync("scripts/cluster", _ => StartOnceAsync(dataDirectory, slots));

@@ -52,6 +52,18 @@ public sealed class RegistryErrorMiddlewareTests
         Assert.Contains("UNAVAILABLE", body);
     }
 
+    [Fact] // RFC 9110 §10.2.3: a 503 says when to come back; the cluster declares a dead silo within about a second
+    public async Task A_503_carries_Retry_After()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "GET";
+        context.Response.Body = new MemoryStream();
+        await new RegistryErrorMiddleware(_ => throw new TimeoutException("the silo did not answer"),
+            new CapturingLogger()).InvokeAsync(context);
+        Assert.Equal(503, context.Response.StatusCode);
+        Assert.Equal("1", context.Response.Headers.RetryAfter.ToString());
+    }
+
     private static async Task<(int Status, string Body)> RunAsync(RequestDelegate next, CapturingLogger logger,
         string requestId = "0HTEST:00000001")
     {

@@ -94,7 +94,12 @@ public sealed class UploadSessionGrain(
     public async Task Finish(Guid leaseId, Digest digest, long size)
     {
         EnsureLease(leaseId);
-        await blobs.CommitUploadAsync(Id, size, digest.ToString());
+        try { await blobs.CommitUploadAsync(Id, size, digest.ToString()); }
+        catch (UploadBusyException)
+        {
+            // A writer whose lease was taken over still has the data open: its bytes may be in it. Not now.
+            throw new RegistryException(ErrorCatalog.RangeInvalid, "another chunk of this upload is still being written");
+        }
         await LinkCommittedAsync(state.State.Repository!.Value, digest, size);
         await CloseAsync(deleteData: false);
     }

@@ -109,6 +109,7 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
         Stream writer;
         try { writer = await store.OpenUploadWriterAsync(RegistryGrains.UploadIdKey(uploadId), offset, ct); }
         catch (UploadNotFoundException) { throw new RegistryException(ErrorCatalog.BlobUploadUnknown, "upload data is gone"); }
+        catch (UploadBusyException) { throw AnotherWriter(); }
 
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         long total = 0;
@@ -158,6 +159,10 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
         }
         return hasher.GetCurrentDigest();
     }
+
+    /// <summary>The data is still open by a writer whose lease was taken over (it outlived the lease timeout).</summary>
+    private static RegistryException AnotherWriter() =>
+        new(ErrorCatalog.RangeInvalid, "another chunk of this upload is still being written");
 
     private static async Task ReleaseAsync(IUploadSessionGrain session, UploadLease lease)
     {

@@ -63,7 +63,7 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
     public Task<Stream> OpenUploadWriterAsync(string uploadId, long offset, CancellationToken ct = default) => Run(() =>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        var stream = OpenUploadData(uploadId, FileAccess.Write);
+        var stream = OpenUploadData(uploadId, FileAccess.Write, exclusive: true);
         try
         {
             if (offset > stream.Length)
@@ -179,15 +179,25 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
         return upload.Exists ? upload.LastWriteTimeUtc : null;
     }
 
-    private FileStream OpenUploadData(string uploadId, FileAccess access)
+    /// <summary>
+    /// The upload's data file. A writer opens it <paramref name="exclusive"/>ly: .NET takes flock(LOCK_EX) for
+    /// FileShare.None on Unix (LOCK_SH otherwise), which the kernel drops when the holder dies, also across processes
+    /// sharing the directory; a second writer, or a commit while a writer is open, then fails instead of interleaving.
+    /// </summary>
+    private FileStream OpenUploadData(string uploadId, FileAccess access, bool exclusive = false)
     {
         try
         {
-            return new FileStream(UploadDataPath(uploadId), FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete, NoBuffer, StreamOptions);
+            return new FileStream(UploadDataPath(uploadId), FileMode.Open, access,
+                exclusive ? FileShare.None : FileShare.ReadWrite | FileShare.Delete, NoBuffer, StreamOptions);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new UploadNotFoundException(uploadId);
+        }
+        catch (IOException e)
+        {
+            throw new UploadBusyException(uploadId, e);
         }
     }
 

@@ -21,7 +21,9 @@ public interface IBlobStore
 
     /// <summary>
     /// A write stream positioned at <paramref name="offset"/> of the upload's data. Anything stored beyond
-    /// offset (the partial tail of a dropped chunk) is discarded first. Throws <see cref="UploadNotFoundException"/>
+    /// offset (the partial tail of a dropped chunk) is discarded first. One writer at a time: while a writer is open,
+    /// another is refused with <see cref="UploadBusyException"/> (a writer whose lease was taken over may still be
+    /// streaming, and the saved hash state would not notice its bytes). Throws <see cref="UploadNotFoundException"/>
     /// when the upload has no data.
     /// </summary>
     Task<Stream> OpenUploadWriterAsync(string uploadId, long offset, CancellationToken ct = default);
@@ -55,6 +57,13 @@ public interface IBlobStore
 
 public sealed class UploadNotFoundException(string uploadId)
     : Exception($"upload {uploadId} has no data in the blob store")
+{
+    public string UploadId { get; } = uploadId;
+}
+
+/// <summary>Another writer holds the upload's data open; nothing was changed.</summary>
+public sealed class UploadBusyException(string uploadId, Exception? inner = null)
+    : Exception($"upload {uploadId} is being written by another writer", inner)
 {
     public string UploadId { get; } = uploadId;
 }

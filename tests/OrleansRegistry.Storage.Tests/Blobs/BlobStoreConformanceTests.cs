@@ -24,6 +24,23 @@ public abstract class BlobStoreConformanceTests
         Assert.False(await Store.DeleteAsync(digest));
     }
 
+    [Fact] // architecture §4: one writer at a time, also when a lease was taken over from a writer still streaming
+    public async Task A_second_writer_is_refused_while_one_is_open_and_admitted_after_it_closes()
+    {
+        var upload = NewUploadId();
+        await Store.CreateUploadAsync(upload);
+        var first = await Store.OpenUploadWriterAsync(upload, 0);
+        await first.WriteAsync(Bytes(100, seed: 40));
+
+        var busy = await Assert.ThrowsAsync<UploadBusyException>(() => Store.OpenUploadWriterAsync(upload, 0));
+        Assert.Equal(upload, busy.UploadId);
+        await Assert.ThrowsAsync<UploadBusyException>(() => Store.CommitUploadAsync(upload, 100, DigestOf(Bytes(100, seed: 40))));
+
+        await first.DisposeAsync();
+        await WriteAsync(upload, 100, Bytes(5, seed: 41));
+        Assert.Equal(105, await Store.StatUploadAsync(upload));
+    }
+
     [Fact]
     public async Task An_upload_written_in_chunks_commits_to_a_blob_with_the_same_bytes()
     {

@@ -176,7 +176,8 @@ start_private_postgres() {
         # Unix socket paths are limited to ~107 bytes; everything here connects over TCP anyway.
         if [ "${#dir}" -le 90 ]; then socket_opt="-k $(printf '%q' "$dir")"; else socket_opt="-k ''"; fi
         _as_pg "$PG_BIN/pg_ctl" -D "$pgdata" -l "$dir/postgres.log" -w -t 60 \
-            -o "$socket_opt -p $port -c listen_addresses=127.0.0.1" start >/dev/null || {
+            -o "$socket_opt -p $port -c listen_addresses=127.0.0.1 -c max_connections=${REGISTRY_PG_MAX_CONNECTIONS:-100}" \
+            start >/dev/null || {
             echo "common.sh: PostgreSQL did not start; last log lines:" >&2
             tail -n 20 "$dir/postgres.log" >&2 || true
             return 1

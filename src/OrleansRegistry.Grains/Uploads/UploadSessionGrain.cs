@@ -139,7 +139,7 @@ public sealed class UploadSessionGrain(
                 await grains.Repository(repository).LinkBlob(digest, size);
                 return;
             }
-            catch (Exception e) when (attempt < LinkRetryDelays.Length && e is not RegistryException)
+            catch (Exception e) when (attempt < LinkRetryDelays.Length && IsTransient(e))
             {
                 logger.LogWarning(e, "Linking committed blob {Digest} into {Repository} failed (attempt {Attempt}); retrying",
                     digest, repository, attempt + 1);
@@ -147,6 +147,10 @@ public sealed class UploadSessionGrain(
             }
         }
     }
+
+    // A catalog error is final, except UNAVAILABLE: a dropped database connection (DatabaseFailureFilter) or a silo gone.
+    private static bool IsTransient(Exception e) =>
+        e is not RegistryException registry || ReferenceEquals(registry.Descriptor, ErrorCatalog.Unavailable);
 
     private async Task CloseAsync(bool deleteData)
     {

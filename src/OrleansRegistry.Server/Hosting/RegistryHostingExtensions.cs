@@ -42,6 +42,7 @@ public static class RegistryHostingExtensions
             silo.AddRegistryDashboard(config);
             silo.AddRegistryGrainStorage(connectionString);
             silo.AddOutgoingGrainCallFilter<TransientGrainCallRetry>();
+            silo.AddIncomingGrainCallFilter<DatabaseFailureFilter>();
         });
         return builder;
     }

@@ -99,6 +99,7 @@ public sealed class RegistryTestCluster : IAsyncDisposable
             var leaseTimeout = TimeSpan.Parse(silo.Configuration[LeaseTimeoutKey]!);
             var expiry = TimeSpan.Parse(silo.Configuration[ExpiryKey]!);
             silo.AddRegistryGrainStorage(connectionString);
+            silo.AddIncomingGrainCallFilter<OrleansRegistry.Grains.Calls.DatabaseFailureFilter>();
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             silo.Services.AddSingleton<IRegistryIndex, PostgresRegistryIndex>();

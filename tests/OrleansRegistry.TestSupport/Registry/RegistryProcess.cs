@@ -93,6 +93,8 @@ public sealed class RegistryProcess : IAsyncDisposable
         start.Environment["Registry__GatewayPort"] = gatewayPort.ToString();
         start.Environment["Registry__ClusterId"] = $"test-{Guid.NewGuid():N}";
         start.Environment["Registry__AdvertisedAddress"] = "127.0.0.1"; // loopback only, even where POD_IP is set
+        // Servers of parallel test projects share one PostgreSQL: a few pre-opened connections each (default 16).
+        start.Environment["Registry__DatabaseConnections"] = "4";
         start.Environment[KestrelListening.LogSetting.Key] = KestrelListening.LogSetting.Value;
         start.Environment["DOTNET_gcServer"] = "0"; // several servers share the test machine's 2 cores
         foreach (var (key, value) in settings) start.Environment[key] = value;

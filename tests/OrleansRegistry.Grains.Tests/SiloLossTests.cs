@@ -75,18 +75,9 @@ public sealed class SiloLossTests : IAsyncLifetime
         throw new InvalidOperationException("no session grain was placed off the primary silo in 50 attempts");
     }
 
-    private static async Task<T> Retry<T>(Func<Task<T>> attempt)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try { return await attempt(); }
-            catch (Exception e) when (e is OrleansException or SiloUnavailableException or TimeoutException && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-        }
-    }
+    /// <summary>Until membership declares the killed silo dead, calls for its grains are rejected.</summary>
+    private static Task<T> Retry<T>(Func<Task<T>> attempt) => Eventually.SucceedsAsync(attempt,
+        e => e is OrleansException or SiloUnavailableException or TimeoutException, TimeSpan.FromSeconds(60));
 
     private static async Task<byte[]> ReadAllAsync(Stream stream)
     {

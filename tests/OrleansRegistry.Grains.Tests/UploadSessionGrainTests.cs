@@ -25,7 +25,7 @@ public sealed class UploadSessionGrainTests : IAsyncLifetime
         Assert.Same(ErrorCatalog.RangeInvalid, refused.Descriptor);
 
         // A writer that holds the lease past the timeout is presumed dead (its silo crashed): the lease is taken over.
-        var second = await Eventually(() => session.BeginWrite(Repo, 0), TimeSpan.FromSeconds(10));
+        var second = await Eventually.SucceedsAsync(() => session.BeginWrite(Repo, 0), e => e is RegistryException, TimeSpan.FromSeconds(10));
         Assert.NotEqual(first.LeaseId, second.LeaseId);
 
         var late = await Assert.ThrowsAsync<RegistryException>(() => session.CompleteWrite(first.LeaseId, 10, null));
@@ -87,15 +87,5 @@ public sealed class UploadSessionGrainTests : IAsyncLifetime
         var session = _cluster.Grains.UploadSession(Guid.NewGuid());
         await session.Open(Repo, Digest.Sha256);
         return session;
-    }
-
-    private static async Task<T> Eventually<T>(Func<Task<T>> attempt, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            try { return await attempt(); }
-            catch (RegistryException) when (DateTime.UtcNow < deadline) { await Task.Delay(50); }
-        }
     }
 }

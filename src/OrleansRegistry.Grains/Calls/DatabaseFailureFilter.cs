@@ -1,5 +1,5 @@
-using System.Data.Common;
 using OrleansRegistry.Core;
+using OrleansRegistry.Storage.Index;
 
 namespace OrleansRegistry.Grains.Calls;
 
@@ -17,19 +17,11 @@ public sealed class DatabaseFailureFilter : IIncomingGrainCallFilter
         {
             await context.Invoke();
         }
-        catch (Exception e) when (FindDatabaseFailure(e) is { } failure)
+        catch (Exception e) when (DatabaseFailures.Find(e) is { } failure)
         {
-            if (failure.IsTransient || failure.SqlState == "53300") // 53300: too_many_connections
+            if (DatabaseFailures.IsTransient(failure))
                 throw new RegistryException(ErrorCatalog.Unavailable, "the registry's database is temporarily unavailable; retry");
             throw new InvalidOperationException($"database failure in {context.InterfaceName}.{context.MethodName}: {failure.Message}");
         }
-    }
-
-    // Orleans' persistence providers may wrap the driver's exception.
-    private static DbException? FindDatabaseFailure(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-            if (e is DbException db) return db;
-        return null;
     }
 }

@@ -27,7 +27,7 @@ public static class V2Endpoints
 
     private static Task<IResult> RouteAsync(HttpContext context)
     {
-        var route = V2RouteParser.Parse(context.Request.Path.Value ?? "");
+        var route = V2RouteParser.ForRequest(context);
         if (route is null)
             return Task.FromResult<IResult>(RegistryErrorResult.From(ErrorCatalog.NameUnknown, "no such endpoint"));
         if (route.Kind is not (V2RouteKind.Base or V2RouteKind.Catalog))

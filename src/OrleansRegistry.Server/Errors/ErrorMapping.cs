@@ -1,6 +1,6 @@
-using Npgsql;
 using Orleans.Runtime;
 using OrleansRegistry.Core;
+using OrleansRegistry.Storage.Index;
 
 namespace OrleansRegistry.Server.Errors;
 
@@ -16,20 +16,11 @@ public static class ErrorMapping
             RegistryErrorResult.From(ErrorCatalog.Unavailable, "the registry is temporarily unavailable; retry"),
         // PostgreSQL unreachable, restarting or dropping the connection: retryable too, and a client that sees 503
         // retries where a 500 would make it give up.
-        _ when IsTransientDatabaseFailure(exception) =>
+        _ when DatabaseFailures.IsTransient(exception) =>
             RegistryErrorResult.From(ErrorCatalog.Unavailable, "the registry's database is temporarily unavailable; retry"),
         BadHttpRequestException e => RegistryErrorResult.From(
             e.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCatalog.SizeInvalid : ErrorCatalog.BlobUploadInvalid,
             e.Message),
         _ => null,
     };
-
-    private static bool IsTransientDatabaseFailure(Exception exception)
-    {
-        // Orleans' persistence providers and grain calls may wrap the driver's exception.
-        for (var e = exception; e is not null; e = e.InnerException)
-            if (e is NpgsqlException { IsTransient: true })
-                return true;
-        return false;
-    }
 }

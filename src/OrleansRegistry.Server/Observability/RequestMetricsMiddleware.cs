@@ -11,7 +11,7 @@ public sealed class RequestMetricsMiddleware(RequestDelegate next, RegistryMetri
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var route = RouteLabels.Of(context.Request.Path);
+        var route = RouteLabels.Of(context);
         context.Features.Get<IHttpMetricsTagsFeature>()?.Tags.Add(new(RegistryMetrics.RouteTag, route));
 
         var request = context.Request.Body;

@@ -17,10 +17,10 @@ public static class RouteLabels
 
     private static readonly string[] Labels = Enum.GetValues<V2RouteKind>().Select(k => SnakeCase(k.ToString())).ToArray();
 
-    public static string Of(PathString path)
+    public static string Of(HttpContext context)
     {
-        if (!path.StartsWithSegments("/v2")) return Other;
-        var route = V2RouteParser.Parse(path.Value ?? "");
+        if (!context.Request.Path.StartsWithSegments("/v2")) return Other;
+        var route = V2RouteParser.ForRequest(context);
         return route is null ? Unknown : Of(route.Kind);
     }
 

@@ -7,6 +7,20 @@ namespace OrleansRegistry.Server.Routing;
 /// </summary>
 public static class V2RouteParser
 {
+    private static readonly object RouteKey = new();
+
+    /// <summary>
+    /// The request's route, parsed once per request: the metrics middleware labels by it before the /v2 endpoint
+    /// dispatches on it.
+    /// </summary>
+    public static V2Route? ForRequest(HttpContext context)
+    {
+        if (context.Items.TryGetValue(RouteKey, out var parsed)) return (V2Route?)parsed;
+        var route = Parse(context.Request.Path.Value ?? "");
+        context.Items[RouteKey] = route;
+        return route;
+    }
+
     public static V2Route? Parse(string path)
     {
         if (!path.StartsWith("/v2", StringComparison.Ordinal)) return null;

@@ -23,7 +23,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
 
         var repo = TestImages.UniqueRepo("kill");
         var data = TestImages.RandomBytes(3 * Chunk, seed: 92);
-        var location = await ChunkedUpload.StartAsync(cluster.Client(0), repo); // the session grain is on silo 0
+        var (location, _) = await TestImages.StartUploadAsync(cluster.Client(0), repo); // the session grain is on silo 0
         using (var first = await ChunkedUpload.PatchAsync(cluster.Client(1), location, data, 0, Chunk))
             Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
 
@@ -62,7 +62,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
         using (var resumed = await ChunkedUpload.PatchAsync(cluster.Client(2), location, data, Chunk, 2 * Chunk))
             Assert.Equal(HttpStatusCode.Accepted, resumed.StatusCode);
         var digest = TestImages.Digest(data);
-        using (var put = await cluster.Client(1).PutAsync(ChunkedUpload.WithDigest(location, digest), null))
+        using (var put = await cluster.Client(1).PutAsync(TestImages.WithDigest(location, digest), null))
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
 
         foreach (var silo in new[] { 1, 2 })
@@ -106,7 +106,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
 
         // A chunk half sent to silo 0 when it is told to stop: the drain lets it finish.
         var data = TestImages.RandomBytes(Chunk, seed: 94);
-        var location = await ChunkedUpload.StartAsync(cluster.Client(0), repo);
+        var (location, _) = await TestImages.StartUploadAsync(cluster.Client(0), repo);
         var inFlight = new HeldBackContent(data, 0, Chunk, sendFirst: Chunk / 2);
         var patch = cluster.Client(0).SendAsync(ChunkedUpload.Patch(location, inFlight, 0, Chunk));
         await inFlight.FirstPartSent.WaitAsync(TimeSpan.FromSeconds(30));
@@ -127,7 +127,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
         using var status = await cluster.Client(1).GetAsync(location);
         Assert.Equal(HttpStatusCode.NoContent, status.StatusCode);
         Assert.Equal($"0-{Chunk - 1}", status.Headers.GetValues("Range").Single());
-        using var put = await cluster.Client(2).PutAsync(ChunkedUpload.WithDigest(location, TestImages.Digest(data)), null);
+        using var put = await cluster.Client(2).PutAsync(TestImages.WithDigest(location, TestImages.Digest(data)), null);
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         Assert.Equal(manifestDigest, TestImages.Digest(manifest));
     }

@@ -10,7 +10,7 @@ public static class ChunkedUpload
     public static async Task<string> PushAsync(string repo, byte[] data, int chunk, Func<int, HttpClient> silo)
     {
         var request = 0;
-        var location = await StartAsync(silo(request++), repo);
+        var (location, _) = await TestImages.StartUploadAsync(silo(request++), repo);
         for (var offset = 0; offset < data.Length; offset += chunk)
         {
             var length = Math.Min(chunk, data.Length - offset);
@@ -20,17 +20,9 @@ public static class ChunkedUpload
             location = patch.Headers.Location!.OriginalString;
         }
         var digest = TestImages.Digest(data);
-        using var put = await silo(request).PutAsync(WithDigest(location, digest), null);
+        using var put = await silo(request).PutAsync(TestImages.WithDigest(location, digest), null);
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         return digest;
-    }
-
-    /// <summary>POST /v2/&lt;repo&gt;/blobs/uploads/ → the session's Location.</summary>
-    public static async Task<string> StartAsync(HttpClient client, string repo)
-    {
-        using var post = await client.PostAsync($"v2/{repo}/blobs/uploads/", null);
-        Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
-        return post.Headers.Location!.OriginalString;
     }
 
     public static Task<HttpResponseMessage> PatchAsync(HttpClient client, string location, byte[] data, int offset, int length) =>
@@ -43,7 +35,4 @@ public static class ChunkedUpload
         content.Headers.TryAddWithoutValidation("Content-Range", $"{offset}-{offset + length - 1}");
         return new HttpRequestMessage(HttpMethod.Patch, location) { Content = content };
     }
-
-    public static string WithDigest(string location, string digest) =>
-        location + (location.Contains('?') ? "&" : "?") + "digest=" + Uri.EscapeDataString(digest);
 }

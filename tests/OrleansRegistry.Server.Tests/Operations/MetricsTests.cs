@@ -68,8 +68,7 @@ public sealed class MetricsTests(RegistryFixture fixture)
         var first = TestImages.RandomBytes(64 * 1024, seed: 1202);
         var rest = TestImages.RandomBytes(32 * 1024, seed: 1203);
         var before = await ScrapeAsync();
-        var release = new TaskCompletionSource();
-        var content = new PausingContent(first, rest, release.Task);
+        var content = new HeldBackContent([.. first, .. rest], 0, first.Length + rest.Length, sendFirst: first.Length);
 
         var patch = Client.PatchAsync(location, content);
         try
@@ -81,7 +80,7 @@ public sealed class MetricsTests(RegistryFixture fixture)
         }
         finally
         {
-            release.TrySetResult();
+            content.Release();
         }
 
         using (var response = await patch)
@@ -89,24 +88,6 @@ public sealed class MetricsTests(RegistryFixture fixture)
         var after = await ScrapeUntilAsync(now => Sum(now, (InProgress, "")) == 0);
         Assert.Equal(0, Sum(after.Series, (InProgress, "")));
         Assert.Equal(first.Length + rest.Length, Increase(before, after.Series, (BytesIn, "registry_route=\"upload\"")));
-    }
-
-    /// <summary>A streamed (chunked) body that sends its first part, then waits for a signal before sending the rest.</summary>
-    private sealed class PausingContent(byte[] first, byte[] rest, Task resume) : HttpContent
-    {
-        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
-        {
-            await stream.WriteAsync(first);
-            await stream.FlushAsync();
-            await resume.WaitAsync(TimeSpan.FromSeconds(60));
-            await stream.WriteAsync(rest);
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
     }
 
     /// <summary>Sum of the series named <paramref name="series"/>.Name whose labels include every given one.</summary>

@@ -2,6 +2,7 @@ using OrleansRegistry.Server.Endpoints;
 using OrleansRegistry.Server.Errors;
 using OrleansRegistry.Server.Hosting;
 using OrleansRegistry.Server.Observability;
+using OrleansRegistry.Server.Security;
 
 // `migrate [--wait]`: the schema step of a deployment (k8s/migrate-job.yaml), then exit; no server starts.
 if (SchemaMigration.IsRequested(args)) { Environment.ExitCode = await SchemaMigration.RunAsync(args); return; }
@@ -12,6 +13,7 @@ builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null); // bl
 builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
 builder.AddRegistry();
+builder.AddRegistrySecurity();
 
 var app = builder.Build();
 app.UseMiddleware<RequestMetricsMiddleware>();
@@ -25,6 +27,7 @@ app.Use((context, next) =>
     return next(context);
 });
 app.UseMiddleware<RegistryErrorMiddleware>();
+app.UseRegistrySecurity();
 app.MapRegistryOperations();
 app.MapRegistryV2();
 app.Run();

@@ -8,24 +8,26 @@ namespace OrleansRegistry.Grains.Abstractions.Uploads;
 /// grants the lease under which one writer at a time appends to it, commits it under its digest and deletes it when
 /// the upload is cancelled or expires. The bytes go from the HTTP request straight to the blob store, never through
 /// this grain. A session is open, then finished or cancelled (both answer BLOB_UPLOAD_UNKNOWN afterwards).
+/// A session belongs to the identity that opened it (<c>owner</c>: the authenticated subject, null for anonymous):
+/// to another owner it answers BLOB_UPLOAD_UNKNOWN, as it does for another repository.
 /// </summary>
 [Alias("IUploadSessionGrain")]
 public interface IUploadSessionGrain : IGrainWithStringKey
 {
     /// <summary>Creates the upload's (empty) data and opens the session; <paramref name="algorithm"/> is what the chunks are hashed with.</summary>
     [Alias("Open")]
-    Task<UploadStatus> Open(RepositoryName repository, string algorithm);
+    Task<UploadStatus> Open(RepositoryName repository, string algorithm, string? owner = null);
 
     /// <summary>The session's status; BLOB_UPLOAD_UNKNOWN when it is not open for this repository.</summary>
     [Idempotent, Orleans.Concurrency.AlwaysInterleave, Alias("GetStatus")]
-    Task<UploadStatus> GetStatus(RepositoryName repository);
+    Task<UploadStatus> GetStatus(RepositoryName repository, string? owner = null);
 
     /// <summary>
     /// Takes the writer lease for a chunk. <paramref name="start"/> (from Content-Range) must equal the committed
     /// offset, and no other writer may hold the lease: otherwise RANGE_INVALID (416, current Range).
     /// </summary>
     [Alias("BeginWrite")]
-    Task<UploadLease> BeginWrite(RepositoryName repository, long? start);
+    Task<UploadLease> BeginWrite(RepositoryName repository, long? start, string? owner = null);
 
     /// <summary>
     /// The chunk under the lease is durably written: the committed offset moves to <paramref name="newOffset"/> and
@@ -47,7 +49,7 @@ public interface IUploadSessionGrain : IGrainWithStringKey
 
     /// <summary>Cancels the session and removes its data (DELETE); BLOB_UPLOAD_UNKNOWN when not open.</summary>
     [Alias("Cancel")]
-    Task Cancel(RepositoryName repository);
+    Task Cancel(RepositoryName repository, string? owner = null);
 
     /// <summary>Removes the session and its data if it saw no activity since <paramref name="idleSince"/>; true when it expired.</summary>
     [Idempotent, Alias("ExpireIfIdle")]

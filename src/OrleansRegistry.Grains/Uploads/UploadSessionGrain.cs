@@ -36,27 +36,27 @@ public sealed class UploadSessionGrain(
     private string Id => this.GetPrimaryKeyString();
     private bool IsOpen => state.State.Repository is not null;
 
-    public async Task<UploadStatus> Open(RepositoryName repository, string algorithm)
+    public async Task<UploadStatus> Open(RepositoryName repository, string algorithm, string? owner = null)
     {
         if (IsOpen) throw Unknown("upload session already exists");
         DigestHasher.Create(algorithm).Dispose(); // DIGEST_INVALID for an algorithm this registry cannot hash
         var now = clock.GetUtcNow();
         await blobs.CreateUploadAsync(Id);
         await index.AddUploadAsync(Id, repository.Value, now);
-        state.State = new UploadSessionState { Repository = repository, StartedAt = now, LastActivity = now, Algorithm = algorithm };
+        state.State = new UploadSessionState { Repository = repository, StartedAt = now, LastActivity = now, Algorithm = algorithm, Owner = owner };
         await state.WriteStateAsync();
         return Status;
     }
 
-    public Task<UploadStatus> GetStatus(RepositoryName repository)
+    public Task<UploadStatus> GetStatus(RepositoryName repository, string? owner = null)
     {
-        EnsureOpenFor(repository);
+        EnsureOpenFor(repository, owner);
         return Task.FromResult(Status);
     }
 
-    public Task<UploadLease> BeginWrite(RepositoryName repository, long? start)
+    public Task<UploadLease> BeginWrite(RepositoryName repository, long? start, string? owner = null)
     {
-        EnsureOpenFor(repository);
+        EnsureOpenFor(repository, owner);
         if (_lease is not null && clock.GetUtcNow() - _leaseTakenAt < options.Value.WriterLeaseTimeout)
             throw new RegistryException(ErrorCatalog.RangeInvalid, "another chunk of this upload is being written");
         if (start is { } s && s != state.State.Offset)
@@ -104,9 +104,9 @@ public sealed class UploadSessionGrain(
         await CloseAsync(deleteData: false);
     }
 
-    public async Task Cancel(RepositoryName repository)
+    public async Task Cancel(RepositoryName repository, string? owner = null)
     {
-        EnsureOpenFor(repository);
+        EnsureOpenFor(repository, owner);
         await CloseAsync(deleteData: true);
     }
 
@@ -162,9 +162,11 @@ public sealed class UploadSessionGrain(
         DeactivateOnIdle();
     }
 
-    private void EnsureOpenFor(RepositoryName repository)
+    // Another owner is told what another repository is told: nothing about whether the session exists.
+    private void EnsureOpenFor(RepositoryName repository, string? owner)
     {
-        if (!IsOpen || state.State.Repository != repository) throw Unknown("upload session is not open in this repository");
+        if (!IsOpen || state.State.Repository != repository || !string.Equals(state.State.Owner, owner, StringComparison.Ordinal))
+            throw Unknown("upload session is not open in this repository");
     }
 
     private void EnsureLease(Guid leaseId)

@@ -16,4 +16,7 @@ public sealed class UploadSessionState
 
     /// <summary>The hash state after exactly <see cref="Offset"/> bytes, so any silo continues hashing; null if lost.</summary>
     [Id(5)] public byte[]? HashState { get; set; }
+
+    /// <summary>The identity that opened the session (null: anonymous); no other may use it.</summary>
+    [Id(6)] public string? Owner { get; set; }
 }

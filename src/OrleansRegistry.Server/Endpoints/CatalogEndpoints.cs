@@ -1,3 +1,4 @@
+using OrleansRegistry.Server.Security.Authorization;
 using OrleansRegistry.Storage.Index;
 
 namespace OrleansRegistry.Server.Endpoints;
@@ -8,7 +9,11 @@ public static class CatalogEndpoints
     public static async Task<IResult> List(HttpContext context, IRegistryIndex index)
     {
         var (limit, last) = RequestArguments.Page(context.Request);
-        var page = limit == 0 ? [] : await index.ListRepositoriesAsync(last, limit + 1, context.RequestAborted);
+        // With authentication on, only the repositories the caller may pull (issue 7: the catalog is filtered).
+        var policy = context.RequestServices.GetService<AccessPolicy>();
+        var page = limit == 0 ? []
+            : policy is null ? await index.ListRepositoriesAsync(last, limit + 1, context.RequestAborted)
+            : await VisibleRepositories.ListAsync(index, policy, context.User, last, limit + 1, context.RequestAborted);
         return TypedResults.Json(new Catalog(Pagination.TakePage(context, page, limit, "/v2/_catalog")));
     }
 

@@ -2,6 +2,7 @@ using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Server.Errors;
 using OrleansRegistry.Server.Routing;
+using OrleansRegistry.Server.Security.Authorization;
 using OrleansRegistry.Grains.Abstractions.Uploads;
 using OrleansRegistry.Server.Uploads;
 using OrleansRegistry.Storage.Blobs;
@@ -24,13 +25,13 @@ public static class UploadEndpoints
         {
             var digest = RequestArguments.RequireDigest(digestValue);
             await uploader.PutMonolithicAsync(route.Repository, digest, context.Request.Body,
-                RequestArguments.ContentLength(context.Request), context.RequestAborted);
+                RequestArguments.ContentLength(context.Request), context.RequestAborted, Owner(context));
             return Created(context, route.Repository, digest);
         }
 
         var algorithm = DigestAlgorithm(query["digest-algorithm"]);
         var uploadId = Guid.NewGuid();
-        var status = await uploader.OpenAsync(route.Repository, uploadId, algorithm);
+        var status = await uploader.OpenAsync(route.Repository, uploadId, algorithm, Owner(context));
         return Accepted(context, uploadId, status);
     }
 
@@ -49,7 +50,7 @@ public static class UploadEndpoints
     public static async Task<IResult> Status(HttpContext context, V2Route route, IGrainFactory grains)
     {
         var uploadId = RequireUploadId(route);
-        var status = await grains.UploadSession(uploadId).GetStatus(route.Repository);
+        var status = await grains.UploadSession(uploadId).GetStatus(route.Repository, Owner(context));
         SetUploadHeaders(context, uploadId, status);
         return TypedResults.NoContent();
     }
@@ -60,7 +61,7 @@ public static class UploadEndpoints
         var (start, length) = ChunkRange(context.Request);
         try
         {
-            var status = await uploader.WriteChunkAsync(route.Repository, uploadId, start, length, context.Request.Body, context.RequestAborted);
+            var status = await uploader.WriteChunkAsync(route.Repository, uploadId, start, length, context.Request.Body, context.RequestAborted, Owner(context));
             return Accepted(context, uploadId, status);
         }
         catch (RegistryException e) when (e.Descriptor == ErrorCatalog.RangeInvalid)
@@ -78,7 +79,7 @@ public static class UploadEndpoints
         try
         {
             await uploader.FinishAsync(route.Repository, uploadId, digest, start, length,
-                hasBody ? context.Request.Body : null, context.RequestAborted);
+                hasBody ? context.Request.Body : null, context.RequestAborted, Owner(context));
         }
         catch (RegistryException e) when (e.Descriptor == ErrorCatalog.RangeInvalid)
         {
@@ -87,9 +88,9 @@ public static class UploadEndpoints
         return Created(context, route.Repository, digest);
     }
 
-    public static async Task<IResult> Cancel(V2Route route, IGrainFactory grains)
+    public static async Task<IResult> Cancel(HttpContext context, V2Route route, IGrainFactory grains)
     {
-        await grains.UploadSession(RequireUploadId(route)).Cancel(route.Repository);
+        await grains.UploadSession(RequireUploadId(route)).Cancel(route.Repository, Owner(context));
         return TypedResults.NoContent();
     }
 
@@ -98,12 +99,18 @@ public static class UploadEndpoints
         IGrainFactory grains)
     {
         if (!Digest.TryParse(mount, out var digest) || !digest.IsSupported || !RepositoryName.TryParse(from, out var source)) return null;
+        // Without pull on `from` the mount falls back to a session, saying nothing of whether the blob exists there.
+        if (context.RequestServices.GetService<AccessPolicy>() is { } policy && !policy.CanPull(context.User, source.Value)) return null;
         var size = await grains.Repository(source).StatBlob(digest);
         var store = context.RequestServices.GetRequiredService<IBlobStore>();
         if (size is null || await store.StatAsync(digest.ToString(), context.RequestAborted) is null) return null;
         await grains.Repository(repository).LinkBlob(digest, size.Value);
         return digest;
     }
+
+    /// <summary>The identity an upload session belongs to (the authenticated subject; null when anonymous or auth is off).</summary>
+    private static string? Owner(HttpContext context) =>
+        context.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : null;
 
     /// <summary>The chunk's start from Content-Range (spec: "^[0-9]+-[0-9]+$"), checked against Content-Length.</summary>
     private static (long? Start, long? Length) ChunkRange(HttpRequest request)
@@ -129,7 +136,7 @@ public static class UploadEndpoints
     private static async Task<IResult> RangeMismatchAsync(HttpContext context, V2Route route, Guid uploadId,
         IGrainFactory grains, RegistryException error)
     {
-        var status = await grains.UploadSession(uploadId).GetStatus(route.Repository);
+        var status = await grains.UploadSession(uploadId).GetStatus(route.Repository, Owner(context));
         SetUploadHeaders(context, uploadId, status);
         return new RegistryErrorResult(error.Descriptor.HttpStatus, error.ToError());
     }

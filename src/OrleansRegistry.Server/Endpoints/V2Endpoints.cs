@@ -53,7 +53,7 @@ public static class V2Endpoints
             (V2RouteKind.Upload, "GET") => UploadEndpoints.Status(context, route, grains),
             (V2RouteKind.Upload, "PATCH") => UploadEndpoints.Patch(context, route, services.GetRequiredService<BlobUploader>(), grains),
             (V2RouteKind.Upload, "PUT") => UploadEndpoints.Finish(context, route, services.GetRequiredService<BlobUploader>(), grains),
-            (V2RouteKind.Upload, "DELETE") => UploadEndpoints.Cancel(route, grains),
+            (V2RouteKind.Upload, "DELETE") => UploadEndpoints.Cancel(context, route, grains),
             _ => Task.FromResult(MethodNotAllowed(context, route.Kind)),
         };
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OrleansRegistry.Server.Observability.Health;
+using OrleansRegistry.Server.Security;
 
 namespace OrleansRegistry.Server.Hosting;
 
@@ -25,9 +26,8 @@ public static class OperationsEndpoints
         });
 
         // Everything an operator reads (the dashboard's pages and its APIs, which show grain state and a log stream,
-        // and /metrics) hangs off this one group. Authorisation (a later issue) goes here and nowhere else:
-        //     operations.RequireAuthorization(policy);
-        var operations = app.MapGroup("");
+        // and /metrics) hangs off this one group, and with authentication on only admins may read it.
+        var operations = app.MapGroup("").RequireAdminWhenSecured(app.Configuration);
         operations.MapPrometheusScrapingEndpoint(MetricsPath);
         operations.MapRegistryDashboard(app.Configuration);
         return app;

@@ -20,16 +20,18 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
     /// Opens a session (POST without digest). <paramref name="algorithm"/> (end-4c) is what the chunks are hashed
     /// with, so the finish needs no re-read when its digest uses it.
     /// </summary>
-    public Task<UploadStatus> OpenAsync(RepositoryName repository, Guid uploadId, string algorithm) =>
-        grains.UploadSession(uploadId).Open(repository, algorithm);
+    public Task<UploadStatus> OpenAsync(RepositoryName repository, Guid uploadId, string algorithm, string? owner = null) =>
+        grains.UploadSession(uploadId).Open(repository, algorithm, owner);
+
+    // `owner` (last, optional): the identity the session belongs to (IUploadSessionGrain); null when anonymous.
 
     /// <summary>Appends one chunk (PATCH). <paramref name="start"/> comes from Content-Range, when given.</summary>
     public async Task<UploadStatus> WriteChunkAsync(
-        RepositoryName repository, Guid uploadId, long? start, long? length, Stream body, CancellationToken ct)
+        RepositoryName repository, Guid uploadId, long? start, long? length, Stream body, CancellationToken ct, string? owner = null)
     {
         using var _ = metrics.UploadWriteStarted();
         var session = grains.UploadSession(uploadId);
-        var lease = await session.BeginWrite(repository, start);
+        var lease = await session.BeginWrite(repository, start, owner);
         try
         {
             using var hasher = ContinueHashing(lease);
@@ -48,11 +50,11 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
     /// session commit and link the blob. On a mismatch the session stays open with what was written.
     /// </summary>
     public async Task FinishAsync(
-        RepositoryName repository, Guid uploadId, Digest digest, long? start, long? length, Stream? body, CancellationToken ct)
+        RepositoryName repository, Guid uploadId, Digest digest, long? start, long? length, Stream? body, CancellationToken ct, string? owner = null)
     {
         using var _ = metrics.UploadWriteStarted();
         var session = grains.UploadSession(uploadId);
-        var lease = await session.BeginWrite(repository, start);
+        var lease = await session.BeginWrite(repository, start, owner);
         try
         {
             using var hasher = ContinueHashing(lease);
@@ -78,18 +80,18 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
     }
 
     /// <summary>A whole blob in one request (POST ?digest=): a session opened, written and finished at once.</summary>
-    public async Task PutMonolithicAsync(RepositoryName repository, Digest digest, Stream body, long? length, CancellationToken ct)
+    public async Task PutMonolithicAsync(RepositoryName repository, Digest digest, Stream body, long? length, CancellationToken ct, string? owner = null)
     {
         var uploadId = Guid.NewGuid();
-        await OpenAsync(repository, uploadId, digest.Algorithm);
+        await OpenAsync(repository, uploadId, digest.Algorithm, owner);
         try
         {
-            await FinishAsync(repository, uploadId, digest, 0, length, body, ct);
+            await FinishAsync(repository, uploadId, digest, 0, length, body, ct, owner);
         }
         catch
         {
             // Nobody else knows this session: remove it now rather than leaving it to expiry.
-            try { await grains.UploadSession(uploadId).Cancel(repository); }
+            try { await grains.UploadSession(uploadId).Cancel(repository, owner); }
             catch (RegistryException) { /* already finished or gone */ }
             throw;
         }

@@ -145,7 +145,8 @@ public sealed class RegistryProcess : IAsyncDisposable
                 try
                 {
                     using var response = await probe.GetAsync(new Uri(_baseAddress, "v2/"));
-                    if (response.IsSuccessStatusCode)
+                    // 401: authentication is on (Registry:Auth), and the registry is answering.
+                    if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
                     {
                         _client = new HttpClient { BaseAddress = _baseAddress, Timeout = TimeSpan.FromMinutes(5) };
                         return;

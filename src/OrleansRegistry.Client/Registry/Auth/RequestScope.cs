@@ -1,3 +1,5 @@
+using OrleansRegistry.Core.Access;
+
 namespace OrleansRegistry.Client.Registry.Auth;
 
 /// <summary>
@@ -52,15 +54,9 @@ internal static class RequestScope
     public static string Key(IEnumerable<string> scopes) =>
         string.Join(' ', scopes.Select(Canonical).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
-    /// <summary><c>type:name:actions</c> with the actions sorted; the name may hold a colon (host:port), the actions cannot.</summary>
-    private static string Canonical(string scope)
-    {
-        var colon = scope.LastIndexOf(':');
-        if (colon < 0)
-            return scope;
-        var actions = scope[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return scope[..(colon + 1)] + string.Join(',', actions.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
-    }
+    /// <summary><c>type:name:actions</c> with the actions sorted (Core's scope grammar); text outside it is kept as it is.</summary>
+    private static string Canonical(string scope) =>
+        ResourceScope.TryParse(scope.Trim(), out var parsed) ? parsed.Canonical().ToString() : scope;
 
     private static string? QueryValue(Uri uri, string name)
     {

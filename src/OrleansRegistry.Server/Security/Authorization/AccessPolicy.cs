@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using OrleansRegistry.Core.Access;
+using OrleansRegistry.Server.Security.Authentication;
+
+namespace OrleansRegistry.Server.Security.Authorization;
+
+/// <summary>
+/// Decides requests: the rules' grant for the caller, narrowed by the bearer token's <c>access</c> claim when the
+/// caller came with a token. Also what the token endpoint puts in a token (the rules' grant ∩ the scopes asked for).
+/// </summary>
+public sealed class AccessPolicy(AccessRules rules, IOptions<AuthOptions> options, IServiceProvider services)
+{
+    private readonly HtpasswdFile? _users = services.GetService<HtpasswdFile>();
+
+    public static bool IsAuthenticated(ClaimsPrincipal user) => user.Identity is { IsAuthenticated: true };
+
+    /// <summary>The actions of <paramref name="scope"/> the rules alone grant (what a token for it would list).</summary>
+    public IReadOnlyList<string> GrantedByRules(ClaimsPrincipal user, ResourceScope scope)
+    {
+        if (scope.Type == AccessActions.RegistryType && scope.Name == AccessActions.CatalogName)
+            return IsAuthenticated(user) && scope.Actions.Count > 0 ? [AccessActions.All] : [];
+        if (scope.Type != AccessActions.RepositoryType || scope.Class is not null) return [];
+        var granted = rules.Granted(user, scope.Name);
+        return scope.Actions.Contains(AccessActions.All) ? granted : scope.Actions.Where(granted.Contains).Distinct().ToArray();
+    }
+
+    /// <summary>The outcome for a request that needs <paramref name="required"/> (null: any authenticated caller).</summary>
+    public AccessDecision Decide(ClaimsPrincipal user, ResourceScope? required)
+    {
+        var identity = user.Identity as RegistryIdentity;
+        if (required is null)
+            return IsAuthenticated(user) ? AccessDecision.Allowed : AccessDecision.Unauthenticated;
+        var ruleGrant = GrantedByRules(user, required);
+        var byRules = required.Actions.All(a => ruleGrant.Contains(a) || ruleGrant.Contains(AccessActions.All));
+        var byToken = identity?.TokenAccess is not { } access || TokenAllows(access, required);
+        if (byRules && byToken) return AccessDecision.Allowed;
+        if (!IsAuthenticated(user)) return AccessDecision.Unauthenticated;
+        // Our token merely lacks a scope the rules would grant: 401 insufficient_scope, so the client gets a better token.
+        return byRules && identity is { IsOurToken: true } ? AccessDecision.InsufficientScope : AccessDecision.Denied;
+    }
+
+    /// <summary>May the caller pull <paramref name="repository"/> (catalog filtering, a mount's source)?</summary>
+    public bool CanPull(ClaimsPrincipal user, string repository) =>
+        Decide(user, ResourceScope.Repository(repository, AccessActions.Pull)) == AccessDecision.Allowed;
+
+    /// <summary>Admins read /metrics and /dashboard: the admin group, or every htpasswd user when no Rules and no Groups are configured.</summary>
+    public bool IsAdmin(ClaimsPrincipal user)
+    {
+        if (user.Identity is not { IsAuthenticated: true, Name: { } name }) return false;
+        if (rules.IsInGroup(name, options.Value.AdminGroup)) return true;
+        return !rules.HasRulesOrGroups && _users is not null && _users.Contains(name);
+    }
+
+    private static bool TokenAllows(IReadOnlyList<ResourceScope> access, ResourceScope required) =>
+        required.Actions.All(action => access.Any(a =>
+            a.Type == required.Type && a.Name == required.Name && a.Class == required.Class && a.Allows(action)));
+}
+
+public enum AccessDecision
+{
+    Allowed,
+    /// <summary>No valid credentials: 401 UNAUTHORIZED with a challenge.</summary>
+    Unauthenticated,
+    /// <summary>Our token lacks a scope the rules grant: 401 with <c>error="insufficient_scope"</c>.</summary>
+    InsufficientScope,
+    /// <summary>Valid credentials that do not allow the action: 403 DENIED.</summary>
+    Denied,
+}

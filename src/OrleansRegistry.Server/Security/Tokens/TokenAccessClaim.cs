@@ -1,0 +1,50 @@
+using System.Text;
+using System.Text.Json;
+using OrleansRegistry.Core.Access;
+
+namespace OrleansRegistry.Server.Security.Tokens;
+
+/// <summary>
+/// The <c>access</c> claim of the Docker token specification ("Token Response Fields" / JWT claim set): a list of
+/// <c>{type, name, actions}</c>, what the token lets its bearer do.
+/// </summary>
+public static class TokenAccessClaim
+{
+    public const string Name = "access";
+
+    public static object[] ToJson(IEnumerable<ResourceScope> access) =>
+        access.Select(a => (object)new { type = a.Type, name = a.Name, actions = a.Actions }).ToArray();
+
+    /// <summary>Reads the claim from a JWT payload (base64url JSON); entries that are not well-formed are dropped.</summary>
+    public static IReadOnlyList<ResourceScope> FromPayload(string encodedPayload)
+    {
+        using var document = JsonDocument.Parse(Base64Url.Decode(encodedPayload));
+        if (!document.RootElement.TryGetProperty(Name, out var access) || access.ValueKind != JsonValueKind.Array) return [];
+        var scopes = new List<ResourceScope>();
+        foreach (var entry in access.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Object) continue;
+            if (!entry.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String) continue;
+            if (!entry.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String) continue;
+            var actions = entry.TryGetProperty("actions", out var list) && list.ValueKind == JsonValueKind.Array
+                ? list.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!).ToArray()
+                : [];
+            scopes.Add(new ResourceScope(type.GetString()!, name.GetString()!, actions));
+        }
+        return scopes;
+    }
+}
+
+/// <summary>JWS base64url (RFC 7515 section 2): no padding, '-' and '_'.</summary>
+public static class Base64Url
+{
+    public static string Encode(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static string Encode(string text) => Encode(Encoding.UTF8.GetBytes(text));
+
+    public static byte[] Decode(string text)
+    {
+        var s = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(s.PadRight(s.Length + (4 - s.Length % 4) % 4, '='));
+    }
+}

@@ -15,7 +15,7 @@ public sealed class HtpasswdFile(IOptions<AuthOptions> options, ILogger<Htpasswd
     private readonly string _path = Path.GetFullPath(options.Value.Htpasswd ?? throw new InvalidOperationException("Registry:Auth:Htpasswd is not set"));
     private readonly Lock _lock = new();
     private Snapshot _current = Snapshot.Empty;
-    private long _lastCheck = long.MinValue;
+    private long _nextCheck; // Stopwatch timestamp; 0: never read
 
     private sealed record Snapshot(DateTime Modified, long Length, long Version, IReadOnlyDictionary<string, string> Hashes)
     {
@@ -46,12 +46,12 @@ public sealed class HtpasswdFile(IOptions<AuthOptions> options, ILogger<Htpasswd
         get
         {
             var now = Stopwatch.GetTimestamp();
-            if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastCheck), now) < RecheckInterval) return _current;
+            if (now < Volatile.Read(ref _nextCheck)) return _current;
             lock (_lock)
             {
-                if (Stopwatch.GetElapsedTime(_lastCheck, now) < RecheckInterval) return _current;
+                if (now < _nextCheck) return _current;
                 Reload();
-                Volatile.Write(ref _lastCheck, now);
+                Volatile.Write(ref _nextCheck, now + (long)(RecheckInterval.TotalSeconds * Stopwatch.Frequency));
                 return _current;
             }
         }

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using OrleansRegistry.Server.Tests.Infrastructure;
+using OrleansRegistry.TestSupport.Security;
+
+namespace OrleansRegistry.Server.Tests.Security;
+
+/// <summary>Issue 7 point 1: one setting turns authentication on; external issuers' tokens; the htpasswd file re-read on change.</summary>
+public sealed class OneSettingTests(OneSettingRegistryFixture fixture) : IClassFixture<OneSettingRegistryFixture>
+{
+    [Fact]
+    public async Task With_only_an_htpasswd_file_every_user_may_do_everything_and_anonymous_nothing()
+    {
+        var repo = TestImages.UniqueRepo("any");
+        using var carol = fixture.ClientFor("carol");
+        var digest = await TestImages.PushBlobAsync(carol, repo, TestImages.RandomBytes(40, 5));
+        using (var delete = await carol.DeleteAsync($"v2/{repo}/blobs/{digest}"))
+            Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+        using (var metrics = await carol.GetAsync("metrics"))
+            Assert.Equal(HttpStatusCode.OK, metrics.StatusCode); // every user is an admin in this set-up
+
+        using var anonymous = fixture.ClientFor(null);
+        using var read = await anonymous.GetAsync($"v2/{repo}/tags/list");
+        Assert.Equal(HttpStatusCode.Unauthorized, read.StatusCode);
+        // The token endpoint is on, with a key generated into the data directory.
+        Assert.True(File.Exists(fixture.SigningKeyPath));
+        Assert.Equal(["repository:" + repo + ":delete,pull,push"],
+            TokenEndpointTests.Access(TokenForge.Part(await fixture.TokenAsync("bob", $"repository:{repo}:*"), 1)));
+    }
+
+    [Fact] // a token of a trusted external issuer (its certificate configured) is accepted; iss and aud checked
+    public async Task A_token_of_a_trusted_external_issuer_is_accepted()
+    {
+        var repo = TestImages.UniqueRepo("ext");
+        var token = await ExternalTokenAsync($"repository:{repo}:pull,push");
+        using var client = fixture.BearerClient(token);
+        var digest = await TestImages.PushBlobAsync(client, repo, TestImages.RandomBytes(40, 6));
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"v2/{repo}/blobs/{digest}"));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+
+        // The token lists only this repository: another is 403 (valid credentials; an external token is not re-fetched).
+        using var other = await client.GetAsync($"v2/{TestImages.UniqueRepo("ext")}/tags/list");
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+    }
+
+    [Fact] // the htpasswd file is re-read when it changes
+    public async Task A_user_added_to_the_htpasswd_file_can_log_in_without_a_restart()
+    {
+        var user = $"new{Guid.NewGuid():N}"[..12];
+        using var client = fixture.ClientWith(SecuredRegistryFixture.Basic(user, "new-Pa55"));
+        using (var before = await client.GetAsync("v2/"))
+            Assert.Equal(HttpStatusCode.Unauthorized, before.StatusCode);
+        await File.AppendAllTextAsync(fixture.HtpasswdPath, await Htpasswd.EntryAsync(user, "new-Pa55"));
+        var status = await Eventually.SucceedsAsync(async () =>
+        {
+            using var after = await client.GetAsync("v2/");
+            return after.StatusCode == HttpStatusCode.OK ? after.StatusCode : throw new InvalidOperationException($"still {after.StatusCode}");
+        }, e => e is InvalidOperationException, TimeSpan.FromSeconds(15));
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    private async Task<string> ExternalTokenAsync(string scope)
+    {
+        using var client = new HttpClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String("ext-user:ext-Pa55"u8.ToArray()));
+        var url = $"{fixture.Issuer.Realm}?service={OneSettingRegistryFixture.ExternalService}&scope={Uri.EscapeDataString(scope)}";
+        using var response = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+    }
+}

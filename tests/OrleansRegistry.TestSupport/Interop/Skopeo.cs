@@ -21,9 +21,9 @@ public static class Skopeo
     public static async Task<byte[]> InspectRawAsync(string reference) =>
         (await RunAsync(["inspect", "--raw", "--tls-verify=false", reference])).Stdout;
 
-    public static async Task<IReadOnlyList<string>> ListTagsAsync(string repositoryReference)
+    public static async Task<IReadOnlyList<string>> ListTagsAsync(string repositoryReference, params string[] extra)
     {
-        var result = await RunAsync(["list-tags", "--tls-verify=false", repositoryReference]);
+        var result = await RunAsync(["list-tags", "--tls-verify=false", .. extra, repositoryReference]);
         using var json = JsonDocument.Parse(result.Stdout);
         return json.RootElement.GetProperty("Tags").EnumerateArray().Select(t => t.GetString()!).ToList();
     }

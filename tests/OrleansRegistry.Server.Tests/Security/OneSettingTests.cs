@@ -33,7 +33,7 @@ public sealed class OneSettingTests(OneSettingRegistryFixture fixture) : IClassF
     public async Task A_token_of_a_trusted_external_issuer_is_accepted()
     {
         var repo = TestImages.UniqueRepo("ext");
-        var token = await ExternalTokenAsync($"repository:{repo}:pull,push");
+        var token = await ExternalTokenAsync(fixture.Issuer, "ext-user:ext-Pa55", $"repository:{repo}:pull,push");
         using var client = fixture.BearerClient(token);
         var digest = await TestImages.PushBlobAsync(client, repo, TestImages.RandomBytes(40, 6));
         using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"v2/{repo}/blobs/{digest}"));
@@ -42,6 +42,23 @@ public sealed class OneSettingTests(OneSettingRegistryFixture fixture) : IClassF
         // The token lists only this repository: another is 403 (valid credentials; an external token is not re-fetched).
         using var other = await client.GetAsync($"v2/{TestImages.UniqueRepo("ext")}/tags/list");
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+    }
+
+    [Fact] // a trusted issuer's keys from a JWKS (RFC 7517); its claims under another issuer's header and signature are refused
+    public async Task A_token_of_an_issuer_trusted_through_a_jwks_is_accepted()
+    {
+        var repo = TestImages.UniqueRepo("jwks");
+        var token = await ExternalTokenAsync(fixture.JwksTokenIssuer, "jwks-user:jwks-Pa55", $"repository:{repo}:pull,push");
+        using var client = fixture.BearerClient(token);
+        await TestImages.PushBlobAsync(client, repo, TestImages.RandomBytes(40, 8));
+
+        // Its claims spliced between the other trusted issuer's header and signature: refused.
+        var claims = TokenForge.Part(token, 1);
+        Assert.Equal(OneSettingRegistryFixture.JwksIssuer, claims.GetProperty("iss").GetString());
+        var other = await ExternalTokenAsync(fixture.Issuer, "ext-user:ext-Pa55", $"repository:{repo}:pull");
+        var spliced = $"{other.Split('.')[0]}.{token.Split('.')[1]}.{other.Split('.')[2]}";
+        using var refused = await fixture.BearerClient(spliced).GetAsync($"v2/{repo}/tags/list");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
     [Fact] // the htpasswd file is re-read when it changes
@@ -60,12 +77,12 @@ public sealed class OneSettingTests(OneSettingRegistryFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.OK, status);
     }
 
-    private async Task<string> ExternalTokenAsync(string scope)
+    private static async Task<string> ExternalTokenAsync(TokenIssuer issuer, string credentials, string scope)
     {
         using var client = new HttpClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String("ext-user:ext-Pa55"u8.ToArray()));
-        var url = $"{fixture.Issuer.Realm}?service={OneSettingRegistryFixture.ExternalService}&scope={Uri.EscapeDataString(scope)}";
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
+        var url = $"{issuer.Realm}?service={OneSettingRegistryFixture.ExternalService}&scope={Uri.EscapeDataString(scope)}";
         using var response = await client.GetAsync(url);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;

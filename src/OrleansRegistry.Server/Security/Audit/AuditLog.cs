@@ -14,11 +14,20 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
 
     public void Decision(HttpContext context, string action, string? repository, string outcome, bool isWrite)
     {
-        var denied = outcome != AuditOutcomes.Allowed && outcome != AuditOutcomes.Issued;
-        var level = denied || isWrite ? LogLevel.Information : LogLevel.Debug;
+        var level = Level(outcome, isWrite);
         if (!_logger.IsEnabled(level)) return;
         Write(_logger, level, SubjectOf(context.User), action, repository ?? "", outcome, context.Connection.RemoteIpAddress?.ToString() ?? "");
     }
+
+    /// <summary>A /v2 decision: the action is the scope's actions (<c>login</c> for a request that needs only a caller).</summary>
+    public void Decision(HttpContext context, Core.Access.ResourceScope? scope, string outcome, bool isWrite)
+    {
+        if (!_logger.IsEnabled(Level(outcome, isWrite))) return; // the hot path (an allowed read) stops here
+        Decision(context, scope is null ? "login" : string.Join(',', scope.Actions), scope?.Name, outcome, isWrite);
+    }
+
+    private static LogLevel Level(string outcome, bool isWrite) =>
+        outcome is AuditOutcomes.Allowed or AuditOutcomes.Issued && !isWrite ? LogLevel.Debug : LogLevel.Information;
 
     /// <summary>The caller as limits and audit key it: the subject, or anonymous@address.</summary>
     public static string SubjectOf(ClaimsPrincipal user) => user.Identity is { IsAuthenticated: true, Name: { } name } ? name : "anonymous";

@@ -31,7 +31,8 @@ public sealed class RegistryAuthenticationHandler(
         if (header.Length == 0) return AuthenticateResult.NoResult();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            var principal = await tokens.ValidateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+            var presented = header.AsSpan("Bearer ".Length).Trim();
+            var principal = tokens.Cached(presented) ?? await tokens.ValidateAsync(presented.ToString(), Context.RequestAborted);
             return principal is null
                 ? AuthenticateResult.Fail("invalid bearer token")
                 : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));

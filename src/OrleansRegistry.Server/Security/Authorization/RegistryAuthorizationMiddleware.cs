@@ -20,8 +20,6 @@ public sealed class RegistryAuthorizationMiddleware(RequestDelegate next, Access
         var route = V2RouteParser.ForRequest(context);
         var required = RequiredAccess.For(route, context.Request.Method);
         var decision = policy.Decide(context.User, required.Scope);
-        var action = required.Scope is { } s ? string.Join(',', s.Actions) : "login";
-        var repository = required.Scope?.Name;
         var outcome = decision switch
         {
             AccessDecision.Allowed => AuditOutcomes.Allowed,
@@ -29,7 +27,7 @@ public sealed class RegistryAuthorizationMiddleware(RequestDelegate next, Access
             AccessDecision.InsufficientScope => AuditOutcomes.InsufficientScope,
             _ => AuditOutcomes.Denied,
         };
-        audit.Decision(context, action, repository, outcome, required.IsWrite);
+        audit.Decision(context, required.Scope, outcome, required.IsWrite);
         if (decision == AccessDecision.Allowed) return next(context);
 
         if (decision == AccessDecision.Denied)

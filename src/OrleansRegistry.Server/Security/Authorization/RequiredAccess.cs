@@ -13,22 +13,27 @@ namespace OrleansRegistry.Server.Security.Authorization;
 public sealed record RequiredAccess(ResourceScope? Scope)
 {
     private static readonly RequiredAccess AnyCaller = new((ResourceScope?)null);
+    private static readonly RequiredAccess Catalog = new(ResourceScope.Catalog);
+    private static readonly string[] Pull = [AccessActions.Pull];
+    private static readonly string[] Delete = [AccessActions.Delete];
+    private static readonly string[] Push = [AccessActions.Push];
+    private static readonly string[] PullPush = [AccessActions.Pull, AccessActions.Push];
 
-    public bool IsWrite => Scope is { } s && (s.Allows(AccessActions.Push) || s.Allows(AccessActions.Delete)) && s.Type == AccessActions.RepositoryType;
+    public bool IsWrite { get; } = Scope is { Type: AccessActions.RepositoryType } s && (s.Allows(AccessActions.Push) || s.Allows(AccessActions.Delete));
 
     public static RequiredAccess For(V2Route? route, string method)
     {
         if (route is null || route.Kind == V2RouteKind.Base) return AnyCaller;
-        if (route.Kind == V2RouteKind.Catalog) return new(ResourceScope.Catalog);
+        if (route.Kind == V2RouteKind.Catalog) return Catalog;
         var read = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
         var delete = HttpMethods.IsDelete(method);
         string[] actions = route.Kind switch
         {
-            V2RouteKind.Manifest or V2RouteKind.Blob when read => [AccessActions.Pull],
-            V2RouteKind.TagsList or V2RouteKind.Referrers when read => [AccessActions.Pull],
-            V2RouteKind.Manifest or V2RouteKind.Blob when delete => [AccessActions.Delete],
-            V2RouteKind.Upload when delete => [AccessActions.Push],
-            _ => [AccessActions.Pull, AccessActions.Push], // uploads, manifest PUT, and methods the endpoint will refuse
+            V2RouteKind.Manifest or V2RouteKind.Blob when read => Pull,
+            V2RouteKind.TagsList or V2RouteKind.Referrers when read => Pull,
+            V2RouteKind.Manifest or V2RouteKind.Blob when delete => Delete,
+            V2RouteKind.Upload when delete => Push,
+            _ => PullPush, // uploads, manifest PUT, and methods the endpoint will refuse
         };
         return new(ResourceScope.Repository(route.Name, actions));
     }

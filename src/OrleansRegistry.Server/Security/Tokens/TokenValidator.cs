@@ -42,6 +42,16 @@ public sealed class TokenValidator
         _clock = clock;
     }
 
+    /// <summary>
+    /// A token seen before and still valid: its caller, found without allocating (the header's span is the key);
+    /// null when the token must be checked (<see cref="ValidateAsync"/>).
+    /// </summary>
+    public ClaimsPrincipal? Cached(ReadOnlySpan<char> token)
+    {
+        var lookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
+        return lookup.TryGetValue(token, out var cached) && cached.ValidUntil > _clock.GetUtcNow() ? cached.Principal : null;
+    }
+
     /// <summary>The caller the token names, or null when it is not a valid token for this registry.</summary>
     public async ValueTask<ClaimsPrincipal?> ValidateAsync(string token, CancellationToken ct)
     {

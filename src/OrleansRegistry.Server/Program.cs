@@ -1,6 +1,8 @@
 using OrleansRegistry.Server.Endpoints;
 using OrleansRegistry.Server.Errors;
 using OrleansRegistry.Server.Hosting;
+using OrleansRegistry.Server.Hosting.Limits;
+using OrleansRegistry.Server.Hosting.Tls;
 using OrleansRegistry.Server.Observability;
 
 // `migrate [--wait]`: the schema step of a deployment (k8s/migrate-job.yaml), then exit; no server starts.
@@ -8,10 +10,11 @@ if (SchemaMigration.IsRequested(args)) { Environment.ExitCode = await SchemaMigr
 
 // appsettings.json sits beside the binary, so the server starts the same from any working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null); // blobs stream; manifests are capped by their endpoint
 builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
 builder.AddRegistry();
+builder.AddRegistryLimits();
+builder.AddRegistryTls();
 
 var app = builder.Build();
 app.UseMiddleware<RequestMetricsMiddleware>();
@@ -25,6 +28,7 @@ app.Use((context, next) =>
     return next(context);
 });
 app.UseMiddleware<RegistryErrorMiddleware>();
+app.UseRegistryLimits(); // keys on the caller: after authentication
 app.MapRegistryOperations();
 app.MapRegistryV2();
 app.Run();

@@ -41,9 +41,10 @@ public sealed class RateLimitTests(RateLimitedRegistryFixture fixture) : IClassF
     [Fact]
     public async Task A_refused_push_stores_nothing_and_another_caller_is_still_served()
     {
-        using var other = From("127.0.0.13");
         var repo = TestImages.UniqueRepo("limits/rate");
-        var (manifest, _) = await TestImages.PushImageAsync(other.Http, repo, "v1", seed: 51);
+        byte[] manifest;
+        using (var pusher = From("127.0.0.13")) (manifest, _) = await TestImages.PushImageAsync(pusher.Http, repo, "v1", seed: 51);
+        using var other = From("127.0.0.14");
 
         using var client = From("127.0.0.12");
         // Drain the bucket, then push; should a token come back in between (one a second), the push is stored under

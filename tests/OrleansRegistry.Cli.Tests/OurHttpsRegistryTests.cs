@@ -10,19 +10,11 @@ public sealed class OurHttpsRegistryTests(HttpsRegistryFixture registry) : IClas
     [Fact]
     public async Task With_ca_file_push_and_pull_over_https_keep_the_digest()
     {
-        using var temp = new TempDirectory();
-        var layout = Images.Small(temp.Child("src"), seed: 811);
-        var repo = $"{registry.HttpsHostPort}/{Images.UniqueRepo("our-tls")}";
-        string[] ca = ["--ca-file", registry.CaCertificatePath];
-
-        var push = (await Oreg.RunAsync([.. ca, "push", $"{layout.Directory}:v1", $"{repo}:v1"])).Succeeded();
-        Assert.DoesNotContain("warning", push.Stderr);
-        (await Oreg.RunAsync([.. ca, "pull", $"{repo}:v1", $"{temp.Child("pulled")}:v1"])).Succeeded();
-        Images.AssertSameImage(layout, "v1", new OciLayout(temp.Child("pulled")), "v1");
+        var name = await CaFileRoundTrip.RunAsync(registry.HttpsHostPort, registry.CaCertificatePath, seed: 811, "our-tls");
 
         // The server really spoke TLS with its configured certificate: a client trusting only the CA sees the tag.
         using var client = registry.CreateClient();
-        using var tags = await client.Http.GetAsync($"v2/{repo[(registry.HttpsHostPort.Length + 1)..]}/tags/list");
+        using var tags = await client.Http.GetAsync($"v2/{name}/tags/list");
         Assert.True(tags.IsSuccessStatusCode);
         Assert.Equal(registry.IssuedThumbprint, client.LastCertificate);
     }

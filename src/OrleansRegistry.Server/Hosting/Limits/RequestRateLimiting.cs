@@ -13,17 +13,22 @@ namespace OrleansRegistry.Server.Hosting.Limits;
 /// </summary>
 public static class RequestRateLimiting
 {
-    public static IServiceCollection AddRegistryRateLimiting(this IServiceCollection services, RateLimitOptions options)
+    public static IServiceCollection AddRegistryRateLimiting(this IServiceCollection services, RateLimitOptions options) =>
+        services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = CreateLimiter(options);
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (rejected, _) => new ValueTask(WriteTooManyRequests(rejected.HttpContext, rejected.Lease));
+        });
+
+    /// <summary>The buckets that are on, chained: a request needs a token from each.</summary>
+    public static PartitionedRateLimiter<HttpContext> CreateLimiter(RateLimitOptions options)
     {
         var limiters = new List<PartitionedRateLimiter<HttpContext>>();
         if (options.PerIdentity.Enabled) limiters.Add(Buckets(options.PerIdentity, IdentityKey));
         if (options.PerAddress.Enabled) limiters.Add(Buckets(options.PerAddress, AddressKey));
-        return services.AddRateLimiter(o =>
-        {
-            o.GlobalLimiter = limiters.Count == 1 ? limiters[0] : PartitionedRateLimiter.CreateChained([.. limiters]);
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = (rejected, _) => new ValueTask(WriteTooManyRequests(rejected.HttpContext, rejected.Lease));
-        });
+        if (limiters.Count == 0) throw new InvalidOperationException("no rate limit is on");
+        return limiters.Count == 1 ? limiters[0] : PartitionedRateLimiter.CreateChained([.. limiters]);
     }
 
     /// <summary>The identity contract: the authenticated caller's name, else <c>anonymous@ADDRESS</c>.</summary>

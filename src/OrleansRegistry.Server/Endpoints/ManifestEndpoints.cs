@@ -36,7 +36,8 @@ public static class ManifestEndpoints
                 : new RegistryException(ErrorCatalog.TagInvalid, $"'{route.Argument}' is not a valid tag");
         }
         var limits = context.RequestServices.GetRequiredService<LimitsOptions>();
-        if (reference.Tag is { } tag) Tag.Parse(tag.Value, limits.MaxTagLength);
+        // TAG_INVALID for a tag longer than this registry allows (Core's one rule, with the configured cap).
+        if (reference.Tag is { } tag) _ = Tag.Parse(tag.Value, limits.MaxTagLength);
         var bytes = await ReadBodyAsync(context.Request, limits.Manifest.MaxBytes);
 
         var algorithm = reference.Digest is { } d ? d.Algorithm : Digest.Sha256;

@@ -55,6 +55,36 @@ public sealed class HttpsTests(HttpsRegistryFixture fixture, InteropLayouts layo
     }
 
     [Fact]
+    public async Task A_pair_that_does_not_load_leaves_the_served_certificate_until_the_key_follows()
+    {
+        var served = fixture.IssuedThumbprint;
+        var next = fixture.Issue();
+        var warningsBefore = Count(fixture.Registry.Output, "do not load");
+
+        // The new certificate with the old key still in place: the pair does not match, so nothing changes.
+        await IssuedCertificate.WriteReplacingAsync(fixture.ServerCertificatePath, next.CertificatePem);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (Count(fixture.Registry.Output, "do not load") == warningsBefore && watch.Elapsed < ReloadBound) await Task.Delay(100);
+        Assert.True(Count(fixture.Registry.Output, "do not load") > warningsBefore, "no warning about the mismatched pair");
+        using var client = fixture.CreateClient();
+        using (var response = await client.Http.GetAsync("v2/")) Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(served, client.LastCertificate);
+
+        // The key follows: now the new certificate is served.
+        await IssuedCertificate.WriteReplacingAsync(fixture.ServerKeyPath, next.KeyPem);
+        fixture.IssuedThumbprint = next.Thumbprint;
+        watch.Restart();
+        while (client.LastCertificate != next.Thumbprint && watch.Elapsed < ReloadBound)
+        {
+            await Task.Delay(100);
+            (await client.Http.GetAsync("v2/")).Dispose();
+        }
+        Assert.Equal(next.Thumbprint, client.LastCertificate);
+    }
+
+    private static int Count(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
+
+    [Fact]
     public async Task Skopeo_pushes_and_pulls_over_https_trusting_the_CA_from_a_cert_dir()
     {
         var repo = $"{fixture.HttpsHostPort}/{TestImages.UniqueRepo("tls/skopeo")}";

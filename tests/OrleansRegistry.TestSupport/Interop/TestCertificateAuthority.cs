@@ -63,8 +63,8 @@ public sealed record IssuedCertificate(string CertificatePem, string KeyPem, str
         await WriteReplacingAsync(certificatePath, CertificatePem);
     }
 
-    // Written beside and renamed over the old file, as tools that rotate certificates do: never half a file.
-    private static async Task WriteReplacingAsync(string path, string text)
+    /// <summary>Written beside and renamed over the old file, as tools that rotate certificates do: never half a file.</summary>
+    public static async Task WriteReplacingAsync(string path, string text)
     {
         var temporary = path + ".tmp";
         await File.WriteAllTextAsync(temporary, text);

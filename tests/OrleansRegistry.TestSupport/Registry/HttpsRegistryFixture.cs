@@ -32,8 +32,8 @@ public class HttpsRegistryFixture : IAsyncLifetime
 
     public string ServerKeyPath => _root.Child("server-key.pem");
 
-    /// <summary>The thumbprint of the certificate last written for the server.</summary>
-    public string IssuedThumbprint { get; private set; } = "";
+    /// <summary>The thumbprint of the certificate last written for the server (a test that writes the files itself sets it).</summary>
+    public string IssuedThumbprint { get; set; } = "";
 
     /// <summary>False: the server is told to serve no plain HTTP (<c>Registry:Tls:Http=false</c>).</summary>
     protected virtual bool ServeHttp => true;
@@ -65,10 +65,13 @@ public class HttpsRegistryFixture : IAsyncLifetime
     /// <summary>Writes a new certificate and key (same CA, new key) over the served files; returns its thumbprint.</summary>
     public async Task<string> IssueAsync()
     {
-        var issued = _ca.IssueServer([IPAddress.Loopback], ["localhost"]);
+        var issued = Issue();
         await issued.WriteAsync(ServerCertificatePath, ServerKeyPath);
         return IssuedThumbprint = issued.Thumbprint;
     }
+
+    /// <summary>A new certificate for the server from the fixture's CA, not written anywhere.</summary>
+    public IssuedCertificate Issue() => _ca.IssueServer([IPAddress.Loopback], ["localhost"]);
 
     /// <summary>An HTTPS client that trusts the fixture's CA only, and remembers the certificate each handshake saw.</summary>
     public TrustingClient CreateClient(Uri? address = null) => new(address ?? HttpsAddress, _ca.Certificate);

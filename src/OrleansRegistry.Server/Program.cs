@@ -1,6 +1,8 @@
 using OrleansRegistry.Server.Endpoints;
 using OrleansRegistry.Server.Errors;
 using OrleansRegistry.Server.Hosting;
+using OrleansRegistry.Server.Hosting.Limits;
+using OrleansRegistry.Server.Hosting.Tls;
 using OrleansRegistry.Server.Observability;
 using OrleansRegistry.Server.Security;
 
@@ -9,11 +11,12 @@ if (SchemaMigration.IsRequested(args)) { Environment.ExitCode = await SchemaMigr
 
 // appsettings.json sits beside the binary, so the server starts the same from any working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null); // blobs stream; manifests are capped by their endpoint
 builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
 builder.AddRegistry();
 builder.AddRegistrySecurity();
+builder.AddRegistryLimits();
+builder.AddRegistryTls();
 
 var app = builder.Build();
 app.UseMiddleware<RequestMetricsMiddleware>();
@@ -28,6 +31,7 @@ app.Use((context, next) =>
 });
 app.UseMiddleware<RegistryErrorMiddleware>();
 app.UseRegistrySecurity();
+app.UseRegistryLimits(); // keys on the caller: after authentication
 app.MapRegistryOperations();
 app.MapRegistryV2();
 app.Run();

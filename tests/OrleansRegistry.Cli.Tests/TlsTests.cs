@@ -56,19 +56,10 @@ public sealed class TlsTests(TlsRegistryFixture registry) : IClassFixture<TlsReg
     [Fact]
     public async Task With_ca_file_push_and_pull_over_https_keep_the_digest()
     {
-        using var temp = new TempDirectory();
-        var layout = Images.Small(temp.Child("src"), seed: 802);
-        var repo = $"{registry.HostPort}/{Images.UniqueRepo("tls-ca")}";
-        string[] ca = ["--ca-file", registry.CaCertificatePath];
-
-        var push = (await Oreg.RunAsync([.. ca, "push", $"{layout.Directory}:v1", $"{repo}:v1"])).Succeeded();
-        Assert.DoesNotContain("warning", push.Stderr);
-        (await Oreg.RunAsync([.. ca, "pull", $"{repo}:v1", $"{temp.Child("pulled")}:v1"])).Succeeded();
-        Images.AssertSameImage(layout, "v1", new OciLayout(temp.Child("pulled")), "v1");
-        Assert.Contains("v1", (await Oreg.RunAsync([.. ca, "tags", repo])).Succeeded().StdoutLines);
+        var name = await CaFileRoundTrip.RunAsync(registry.HostPort, registry.CaCertificatePath, seed: 802, "tls-ca");
 
         // The registry really spoke TLS: the fixture's https client sees the pushed manifest.
-        using var response = await registry.Client.GetAsync($"v2/{repo[(registry.HostPort.Length + 1)..]}/tags/list");
+        using var response = await registry.Client.GetAsync($"v2/{name}/tags/list");
         Assert.True(response.IsSuccessStatusCode);
         Assert.Equal("https", registry.Client.BaseAddress?.Scheme);
     }

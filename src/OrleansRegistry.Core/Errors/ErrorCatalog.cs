@@ -96,7 +96,7 @@ public static class ErrorCatalog
 
     public static readonly ErrorDescriptor ManifestTooLarge = new(
         "MANIFEST_TOO_LARGE", "manifest too large",
-        "The manifest body is over the registry's 4 MiB limit; the spec says a registry SHOULD enforce a limit, SHOULD answer 413 above it, and SHOULD accept at least 4 megabytes (\"Pushing Manifests\").", 413);
+        "The manifest body is over the registry's limit (Registry:Limits:Manifest:MaxBytes, 4 MiB by default); the spec says a registry SHOULD enforce a limit, SHOULD answer 413 above it, and SHOULD accept at least 4 megabytes (\"Pushing Manifests\").", 413);
 
     /// <summary>All descriptors in catalog order.</summary>
     public static IReadOnlyList<ErrorDescriptor> All { get; } =

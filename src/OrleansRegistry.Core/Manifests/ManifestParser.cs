@@ -11,25 +11,27 @@ namespace OrleansRegistry.Core;
 public static class ManifestParser
 {
     /// <summary>The spec says registries SHOULD accept manifests of at least 4 megabytes and SHOULD answer 413 above their limit.</summary>
-    public const int MaxManifestBytes = 4 * 1024 * 1024;
+    public const int MaxManifestBytes = ManifestLimits.DefaultMaxBytes;
 
-    private static readonly JsonDocumentOptions JsonOptions = new()
+    private static readonly JsonDocumentOptions JsonOptions = Options(ManifestLimits.DefaultMaxDepth);
+
+    private static JsonDocumentOptions Options(int maxDepth) => new()
     {
-        MaxDepth = 64,
+        MaxDepth = maxDepth,
         // Two "layers" keys would let the registry and a client see different content under one digest.
         AllowDuplicateProperties = false,
     };
 
     /// <param name="contentType">The request Content-Type; parameters are ignored. Missing, application/json or
     /// application/octet-stream mean "look at the document".</param>
-    public static ParsedManifest Parse(string? contentType, ReadOnlySpan<byte> body)
+    /// <param name="limits">Size and nesting limits; <see cref="ManifestLimits.Default"/> when null.</param>
+    public static ParsedManifest Parse(string? contentType, ReadOnlySpan<byte> body, ManifestLimits? limits = null)
     {
-        if (body.Length > MaxManifestBytes)
-            throw new RegistryException(ErrorCatalog.ManifestTooLarge,
-                $"manifest is {body.Length} bytes, over the {MaxManifestBytes}-byte limit",
-                new { size = body.Length, limit = MaxManifestBytes });
+        limits ??= ManifestLimits.Default;
+        if (body.Length > limits.MaxBytes)
+            throw TooLarge(body.Length, limits.MaxBytes);
 
-        using var document = ReadJson(body);
+        using var document = ReadJson(body, limits.MaxDepth);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
             throw Invalid("manifest must be a JSON object");
@@ -113,12 +115,16 @@ public static class ManifestParser
         return new ParsedManifest(MediaTypes.DockerSchema1Signed, null, layers, [], null, null, null);
     }
 
-    private static JsonDocument ReadJson(ReadOnlySpan<byte> body)
+    /// <summary>MANIFEST_TOO_LARGE (413) for a body of <paramref name="size"/> bytes over <paramref name="limit"/>.</summary>
+    public static RegistryException TooLarge(long size, int limit) =>
+        new(ErrorCatalog.ManifestTooLarge, $"manifest is {size} bytes, over the {limit}-byte limit", new { size, limit });
+
+    private static JsonDocument ReadJson(ReadOnlySpan<byte> body, int maxDepth)
     {
         try
         {
             // Parse over our own copy: JsonDocument keeps referring to the buffer until it is disposed.
-            return JsonDocument.Parse(body.ToArray(), JsonOptions);
+            return JsonDocument.Parse(body.ToArray(), Options(maxDepth));
         }
         catch (JsonException e)
         {

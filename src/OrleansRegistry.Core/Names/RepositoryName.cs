@@ -15,27 +15,33 @@ public readonly record struct RepositoryName
 
     public override string ToString() => Value;
 
-    public static bool TryParse(string? value, out RepositoryName name)
+    /// <param name="maxLength">A registry's own, lower cap (server setting <c>Registry:Limits:MaxNameLength</c>); never above <see cref="MaxLength"/>.</param>
+    public static bool TryParse(string? value, out RepositoryName name, int maxLength = MaxLength)
     {
-        name = IsValid(value) ? new RepositoryName(value!) : default;
+        name = IsValid(value, maxLength) ? new RepositoryName(value!) : default;
         return name._value is not null;
     }
 
     /// <summary>The name, or NAME_INVALID (spec: "Error Codes").</summary>
-    public static RepositoryName Parse(string? value) =>
-        TryParse(value, out var name)
-            ? name
-            : throw new RegistryException(ErrorCatalog.NameInvalid, $"invalid repository name '{value}'", new { name = value });
+    public static RepositoryName Parse(string? value, int maxLength = MaxLength)
+    {
+        if (TryParse(value, out var name, maxLength)) return name;
+        var cap = Math.Min(maxLength, MaxLength);
+        var message = value is not null && value.Length > cap && IsValid(value)
+            ? $"repository name is {value.Length} characters, over this registry's limit of {cap}"
+            : $"invalid repository name '{value}'";
+        throw new RegistryException(ErrorCatalog.NameInvalid, message, new { name = value });
+    }
 
     // Clients cap host + "/" + name at 255; capping the name alone keeps every stored key bounded.
     public const int MaxLength = 255;
 
-    public static bool IsValid(string? name) => name is not null && IsValid(name.AsSpan());
+    public static bool IsValid(string? name, int maxLength = MaxLength) => name is not null && IsValid(name.AsSpan(), maxLength);
 
     // A hand-written scanner: this runs on every request and must not allocate.
-    public static bool IsValid(ReadOnlySpan<char> name)
+    public static bool IsValid(ReadOnlySpan<char> name, int maxLength = MaxLength)
     {
-        if (name.IsEmpty || name.Length > MaxLength)
+        if (name.IsEmpty || name.Length > Math.Min(maxLength, MaxLength))
             return false;
         var i = 0;
         while (true)

@@ -12,25 +12,32 @@ public readonly record struct Tag
 
     public override string ToString() => Value;
 
-    public static bool TryParse(string? value, out Tag tag)
+    /// <param name="maxLength">A registry's own, lower cap (server setting <c>Registry:Limits:MaxTagLength</c>); never above <see cref="MaxLength"/>.</param>
+    public static bool TryParse(string? value, out Tag tag, int maxLength = MaxLength)
     {
-        tag = IsValid(value) ? new Tag(value!) : default;
+        tag = IsValid(value, maxLength) ? new Tag(value!) : default;
         return tag._value is not null;
     }
 
     /// <summary>The tag, or TAG_INVALID (spec: "Error Codes").</summary>
-    public static Tag Parse(string? value) =>
-        TryParse(value, out var tag)
-            ? tag
-            : throw new RegistryException(ErrorCatalog.TagInvalid, $"'{value}' is not a valid tag", new { tag = value });
+    public static Tag Parse(string? value, int maxLength = MaxLength)
+    {
+        if (TryParse(value, out var tag, maxLength)) return tag;
+        var cap = Math.Min(maxLength, MaxLength);
+        var message = value is not null && value.Length > cap && IsValid(value)
+            ? $"tag is {value.Length} characters, over this registry's limit of {cap}"
+            : $"'{value}' is not a valid tag";
+        throw new RegistryException(ErrorCatalog.TagInvalid, message, new { tag = value });
+    }
 
+    /// <summary>The grammar's own cap: <c>[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}</c>.</summary>
     public const int MaxLength = 128;
 
-    public static bool IsValid(string? tag) => tag is not null && IsValid(tag.AsSpan());
+    public static bool IsValid(string? tag, int maxLength = MaxLength) => tag is not null && IsValid(tag.AsSpan(), maxLength);
 
-    public static bool IsValid(ReadOnlySpan<char> tag)
+    public static bool IsValid(ReadOnlySpan<char> tag, int maxLength = MaxLength)
     {
-        if (tag.IsEmpty || tag.Length > MaxLength || !(IsWordChar(tag[0])))
+        if (tag.IsEmpty || tag.Length > Math.Min(maxLength, MaxLength) || !(IsWordChar(tag[0])))
             return false;
         foreach (var c in tag[1..])
         {

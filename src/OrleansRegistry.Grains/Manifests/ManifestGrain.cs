@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Grains.Abstractions.Manifests;
@@ -13,7 +14,8 @@ namespace OrleansRegistry.Grains.Manifests;
 public sealed class ManifestGrain(
     [PersistentState("manifest", RegistryStorage.Name)] IPersistentState<ManifestState> state,
     IRegistryIndex index,
-    IGrainFactory grains) : Grain, IManifestGrain
+    IGrainFactory grains,
+    IOptions<ManifestLimits> limits) : Grain, IManifestGrain
 {
     private (RepositoryName Repository, Digest Digest) Key => RegistryGrains.ParseManifestKey(this.GetPrimaryKeyString());
 
@@ -22,7 +24,7 @@ public sealed class ManifestGrain(
     public async Task<ManifestContent> Put(string mediaType, byte[] bytes, Tag? tag)
     {
         var (repository, digest) = Key;
-        var parsed = ManifestParser.Parse(mediaType, bytes);
+        var parsed = ManifestParser.Parse(mediaType, bytes, limits.Value);
         var repo = grains.Repository(repository);
         await EnsureReferencesExistAsync(repository, repo, parsed);
 

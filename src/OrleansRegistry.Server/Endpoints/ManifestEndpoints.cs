@@ -1,6 +1,7 @@
 using System.Buffers;
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions;
+using OrleansRegistry.Server.Hosting.Limits;
 using OrleansRegistry.Server.Routing;
 
 namespace OrleansRegistry.Server.Endpoints;
@@ -34,7 +35,10 @@ public static class ManifestEndpoints
                 ? new RegistryException(ErrorCatalog.DigestInvalid, $"'{route.Argument}' is not a valid digest")
                 : new RegistryException(ErrorCatalog.TagInvalid, $"'{route.Argument}' is not a valid tag");
         }
-        var bytes = await ReadBodyAsync(context.Request);
+        var limits = context.RequestServices.GetRequiredService<LimitsOptions>();
+        // TAG_INVALID for a tag longer than this registry allows (Core's one rule, with the configured cap).
+        if (reference.Tag is { } tag) _ = Tag.Parse(tag.Value, limits.MaxTagLength);
+        var bytes = await ReadBodyAsync(context.Request, limits.Manifest.MaxBytes);
 
         var algorithm = reference.Digest is { } d ? d.Algorithm : Digest.Sha256;
         if (reference.Digest is { IsSupported: false })
@@ -71,10 +75,9 @@ public static class ManifestEndpoints
     }
 
     /// <summary>The manifest body, refused with 413 beyond the size limit (spec: "Pushing Manifests").</summary>
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request)
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int limit)
     {
-        const int limit = ManifestParser.MaxManifestBytes;
-        if (request.ContentLength > limit) throw TooLarge();
+        if (request.ContentLength is { } declared && declared > limit) throw ManifestParser.TooLarge(declared, limit);
         // ArrayBufferWriter refuses a capacity of 0, which an empty body (Content-Length: 0) would ask for.
         var buffer = new ArrayBufferWriter<byte>(Math.Max(1, (int)(request.ContentLength ?? 16 * 1024)));
         while (true)
@@ -82,11 +85,10 @@ public static class ManifestEndpoints
             var read = await request.Body.ReadAsync(buffer.GetMemory(16 * 1024), request.HttpContext.RequestAborted);
             if (read == 0) break;
             buffer.Advance(read);
-            if (buffer.WrittenCount > limit) throw TooLarge();
+            // Stop reading at the first byte over: a chunked body declares no length.
+            if (buffer.WrittenCount > limit) throw ManifestParser.TooLarge(buffer.WrittenCount, limit);
         }
         return buffer.WrittenSpan.ToArray();
-
-        static RegistryException TooLarge() => new(ErrorCatalog.ManifestTooLarge, $"manifests are limited to {limit} bytes");
     }
 
     private static RegistryException ManifestUnknown(V2Route route) =>

@@ -9,4 +9,7 @@ public static class RegistryHeaders
     public const string UploadUuid = "Docker-Upload-UUID";
     public const string OciSubject = "OCI-Subject";
     public const string OciFiltersApplied = "OCI-Filters-Applied";
+
+    /// <summary>Ours, on catalog and tags list responses: the largest page this registry serves, whatever <c>n</c> asked.</summary>
+    public const string MaxPageSize = "Registry-Max-Page-Size";
 }

@@ -1,12 +1,13 @@
 using OrleansRegistry.Core;
+using OrleansRegistry.Server.Hosting.Limits;
 
 namespace OrleansRegistry.Server.Endpoints;
 
 /// <summary>Parsing of the query and header arguments endpoints share; each failure is the spec's error.</summary>
 public static class RequestArguments
 {
+    /// <summary>The page without <c>n</c> (or the cap, when lower).</summary>
     public const int DefaultPageSize = 1000;
-    public const int MaxPageSize = 10_000;
 
     /// <summary>A digest argument that must be well-formed and of a supported algorithm.</summary>
     public static Digest RequireDigest(string? value, string what = "digest")
@@ -19,23 +20,29 @@ public static class RequestArguments
         return digest;
     }
 
-    /// <summary>The page of a list: <c>n</c> (at most <see cref="MaxPageSize"/>) and <c>last</c> (spec: "Listing Tags").</summary>
+    /// <summary>
+    /// The page of a list: <c>n</c> and <c>last</c> (spec: "Listing Tags"). <c>n</c> above the cap
+    /// (<see cref="LimitsOptions.MaxPageSize"/>) is served as the cap: the spec allows fewer than <c>n</c> results when
+    /// a <c>Link</c> says where the rest is, which <see cref="Pagination"/> adds; the response names the cap.
+    /// </summary>
     public static (int Limit, string? Last) Page(HttpRequest request)
     {
+        var maxPageSize = request.HttpContext.RequestServices.GetRequiredService<LimitsOptions>().MaxPageSize;
+        request.HttpContext.Response.Headers[RegistryHeaders.MaxPageSize] = maxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var last = request.Query["last"].ToString();
         var n = request.Query["n"].ToString();
-        long limit = DefaultPageSize;
+        long limit = Math.Min(DefaultPageSize, maxPageSize);
         if (n.Length > 0 && !long.TryParse(n, System.Globalization.NumberStyles.None, null, out limit))
         {
             // Digits only, but beyond a long: still a valid request for "many", served as the largest page.
             if (!n.All(char.IsAsciiDigit))
                 throw new RegistryException(ErrorCatalog.PaginationNumberInvalid, $"n '{n}' is not a non-negative integer");
-            limit = MaxPageSize;
+            limit = maxPageSize;
         }
         // Names and tags never contain NUL (PostgreSQL text can't either); cutting there selects the same page.
         var nul = last.IndexOf('\0');
         if (nul >= 0) last = last[..nul];
-        return ((int)Math.Min(limit, MaxPageSize), last.Length > 0 ? last : null);
+        return ((int)Math.Min(limit, maxPageSize), last.Length > 0 ? last : null);
     }
 
     /// <summary>The declared body length, or null when the body is chunked or absent.</summary>

@@ -1,5 +1,6 @@
 using OrleansRegistry.Core;
 using OrleansRegistry.Server.Errors;
+using OrleansRegistry.Server.Hosting.Limits;
 using OrleansRegistry.Server.Routing;
 using OrleansRegistry.Server.Uploads;
 using OrleansRegistry.Storage.Blobs;
@@ -30,10 +31,10 @@ public static class V2Endpoints
         var route = V2RouteParser.ForRequest(context);
         if (route is null)
             return Task.FromResult<IResult>(RegistryErrorResult.From(ErrorCatalog.NameUnknown, "no such endpoint"));
-        if (route.Kind is not (V2RouteKind.Base or V2RouteKind.Catalog))
-            route = route with { Repository = RepositoryName.Parse(route.Name) };
-
         var services = context.RequestServices;
+        if (route.Kind is not (V2RouteKind.Base or V2RouteKind.Catalog))
+            route = route with { Repository = RepositoryName.Parse(route.Name, services.GetRequiredService<LimitsOptions>().MaxNameLength) };
+
         var grains = services.GetRequiredService<IGrainFactory>();
         var method = context.Request.Method;
         var read = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);

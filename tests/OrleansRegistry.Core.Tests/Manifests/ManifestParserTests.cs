@@ -267,6 +267,29 @@ public sealed class ManifestParserTests
         Assert.Equal(padding, Parse(MediaTypes.OciManifest, json).Annotations!["pad"].Length);
     }
 
+    [Fact] // Registry:Limits:Manifest: a registry may set its own size limit
+    public void The_size_limit_is_the_one_given()
+    {
+        var body = Encoding.UTF8.GetBytes(OciImage);
+        var limits = new ManifestLimits { MaxBytes = body.Length - 1 };
+        var e = Assert.Throws<RegistryException>(() => ManifestParser.Parse(MediaTypes.OciManifest, body, limits));
+        Assert.Same(ErrorCatalog.ManifestTooLarge, e.Descriptor);
+        Assert.NotNull(ManifestParser.Parse(MediaTypes.OciManifest, body, new ManifestLimits { MaxBytes = body.Length }));
+    }
+
+    [Fact] // nesting beyond the depth limit is MANIFEST_INVALID, as malformed JSON is; the default is 64
+    public void Nesting_beyond_the_depth_limit_is_MANIFEST_INVALID()
+    {
+        // The root object is level 1; an unknown field carries the nesting.
+        static string Nested(int arrays) => OciImage.TrimEnd()[..^1] + ",\"x\":" + new string('[', arrays) + new string(']', arrays) + "}";
+        var limits = new ManifestLimits { MaxDepth = 8 };
+        Assert.NotNull(ManifestParser.Parse(MediaTypes.OciManifest, Encoding.UTF8.GetBytes(Nested(7)), limits));
+        var e = Assert.Throws<RegistryException>(() => ManifestParser.Parse(MediaTypes.OciManifest, Encoding.UTF8.GetBytes(Nested(8)), limits));
+        Assert.Same(ErrorCatalog.ManifestInvalid, e.Descriptor);
+        Refused(MediaTypes.OciManifest, Nested(ManifestLimits.DefaultMaxDepth));
+        Assert.NotNull(Parse(MediaTypes.OciManifest, Nested(ManifestLimits.DefaultMaxDepth - 1)));
+    }
+
     // ---- image manifest structure ----
 
     [Fact]

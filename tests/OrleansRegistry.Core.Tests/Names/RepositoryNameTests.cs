@@ -51,4 +51,14 @@ public sealed class RepositoryNameTests
         Assert.True(RepositoryName.IsValid(new string('a', RepositoryName.MaxLength)));
         Assert.False(RepositoryName.IsValid(new string('a', RepositoryName.MaxLength + 1)));
     }
+
+    [Fact] // a registry's own lower cap (Registry:Limits:MaxNameLength): NAME_INVALID saying the limit; never above 255
+    public void A_lower_cap_refuses_longer_names_with_NAME_INVALID()
+    {
+        Assert.Equal("team/app", RepositoryName.Parse("team/app", maxLength: 8).Value);
+        var e = Assert.Throws<RegistryException>(() => RepositoryName.Parse("team/apps", maxLength: 8));
+        Assert.Same(ErrorCatalog.NameInvalid, e.Descriptor);
+        Assert.Contains("limit of 8", e.Message);
+        Assert.False(RepositoryName.IsValid(new string('a', RepositoryName.MaxLength + 1), maxLength: 1000));
+    }
 }

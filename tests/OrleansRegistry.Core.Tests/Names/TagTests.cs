@@ -31,4 +31,14 @@ public sealed class TagTests
         Assert.True(Tag.IsValid(new string('a', 128)));
         Assert.False(Tag.IsValid(new string('a', 129)));
     }
+
+    [Fact] // a registry's own lower cap (Registry:Limits:MaxTagLength): TAG_INVALID saying the limit; never above 128
+    public void A_lower_cap_refuses_longer_tags_with_TAG_INVALID()
+    {
+        Assert.Equal("abcd", Tag.Parse("abcd", maxLength: 4).Value);
+        var e = Assert.Throws<RegistryException>(() => Tag.Parse("abcde", maxLength: 4));
+        Assert.Same(ErrorCatalog.TagInvalid, e.Descriptor);
+        Assert.Contains("limit of 4", e.Message);
+        Assert.False(Tag.IsValid(new string('a', 129), maxLength: 1000));
+    }
 }

@@ -17,6 +17,13 @@ public static class Skopeo
     public static Task<CommandResult> CopyAsync(string source, string destination, params string[] extra) =>
         RunAsync(["copy", "--src-tls-verify=false", "--dest-tls-verify=false", .. extra, source, destination]);
 
+    /// <summary>
+    /// <c>skopeo copy</c> with TLS verified: a docker:// side trusts the CA certificates (<c>*.crt</c>) in
+    /// <paramref name="certificateDirectory"/> besides the system's.
+    /// </summary>
+    public static Task<CommandResult> CopyVerifiedAsync(string source, string destination, string certificateDirectory) =>
+        RunAsync(["copy", "--src-cert-dir", certificateDirectory, "--dest-cert-dir", certificateDirectory, source, destination]);
+
     /// <summary>The manifest exactly as the registry serves it (<c>skopeo inspect --raw</c>).</summary>
     public static async Task<byte[]> InspectRawAsync(string reference) =>
         (await RunAsync(["inspect", "--raw", "--tls-verify=false", reference])).Stdout;

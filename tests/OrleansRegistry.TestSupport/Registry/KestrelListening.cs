@@ -15,6 +15,13 @@ public static partial class KestrelListening
     public static Uri? Parse(string line) =>
         Line().Match(line) is { Success: true } match ? new Uri(match.Groups[1].Value + "/") : null;
 
+    /// <summary>The same for an HTTPS address (<c>https://127.0.0.1:NNNNN/</c>, <c>Registry:Tls</c>).</summary>
+    public static Uri? ParseHttps(string line) =>
+        HttpsLine().Match(line) is { Success: true } match ? new Uri(match.Groups[1].Value + "/") : null;
+
     [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
     private static partial Regex Line();
+
+    [GeneratedRegex(@"Now listening on: (https://127\.0\.0\.1:\d+)")]
+    private static partial Regex HttpsLine();
 }

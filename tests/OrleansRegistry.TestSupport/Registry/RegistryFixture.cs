@@ -1,7 +1,10 @@
 namespace OrleansRegistry.TestSupport.Registry;
 
-/// <summary>One real registry (process + fresh database + fresh data directory) shared by a test collection.</summary>
-public sealed class RegistryFixture : IAsyncLifetime
+/// <summary>
+/// One real registry (process + fresh database + fresh data directory) shared by a test collection. A class deriving
+/// from it fills <see cref="Settings"/> in its constructor for a server configured otherwise.
+/// </summary>
+public class RegistryFixture : IAsyncLifetime
 {
     private RegistryProcess? _registry;
     private ServerSlotLease? _slot;

@@ -20,18 +20,24 @@ public sealed class RegistryProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Uri> _httpsListening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ServerSlotLease? _ownSlot;
     private Uri? _baseAddress;
     private HttpClient? _client;
 
-    private RegistryProcess(Process process, int siloPort, int gatewayPort)
+    private RegistryProcess(Process process, int siloPort, int gatewayPort, int? requestedHttpPort)
     {
         _process = process;
+        RequestedHttpPort = requestedHttpPort;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
     }
 
+    /// <summary>The plain HTTP address, or the HTTPS one when the server serves HTTPS only (<c>Registry:Tls:Http=false</c>).</summary>
     public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException("the registry is not listening yet");
+
+    /// <summary>The HTTPS address when <c>Registry:Tls</c> is on, else null.</summary>
+    public Uri? HttpsAddress => _httpsListening.Task.IsCompletedSuccessfully ? _httpsListening.Task.Result : null;
 
     /// <summary>host:port, as skopeo and other clients want it.</summary>
     public string HostPort => $"{BaseAddress.Host}:{BaseAddress.Port}";
@@ -41,6 +47,9 @@ public sealed class RegistryProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The port given in <c>--urls http://127.0.0.1:PORT</c>, when the caller chose one.</summary>
+    public int? RequestedHttpPort { get; }
 
     /// <summary>The Orleans silo-to-silo port.</summary>
     public int SiloPort { get; }
@@ -100,7 +109,7 @@ public sealed class RegistryProcess : IAsyncDisposable
         foreach (var (key, value) in settings) start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the registry");
-        var registry = new RegistryProcess(process, siloPort, gatewayPort);
+        var registry = new RegistryProcess(process, siloPort, gatewayPort, httpPort);
         process.OutputDataReceived += (_, e) => registry.Append(e.Data);
         process.ErrorDataReceived += (_, e) => registry.Append(e.Data);
         process.BeginOutputReadLine();
@@ -123,12 +132,14 @@ public sealed class RegistryProcess : IAsyncDisposable
         lock (_output) _output.AppendLine(line);
         if (!_listening.Task.IsCompleted && KestrelListening.Parse(line) is { } address)
             _listening.TrySetResult(address);
+        if (!_httpsListening.Task.IsCompleted && KestrelListening.ParseHttps(line) is { } https)
+            _httpsListening.TrySetResult(https);
     }
 
     private async Task WaitUntilReadyAsync()
     {
         var watch = Stopwatch.StartNew();
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var probe = new HttpClient(AnyCertificate()) { Timeout = TimeSpan.FromSeconds(2) };
         while (watch.Elapsed < StartBound)
         {
             if (_process.HasExited)
@@ -139,16 +150,18 @@ public sealed class RegistryProcess : IAsyncDisposable
                     throw new PortInUseException($"registry (silo {SiloPort}, gateway {GatewayPort}) could not bind:\n{Tail(output)}");
                 throw new InvalidOperationException($"registry exited at start with {_process.ExitCode}:\n{output}");
             }
-            if (_listening.Task.IsCompletedSuccessfully)
+            // The server binds its http:// addresses before the https one (TlsHosting), and the lines are read in
+            // order: an https line without an http line before it means HTTP is off.
+            if (_listening.Task.IsCompletedSuccessfully || _httpsListening.Task.IsCompletedSuccessfully)
             {
-                _baseAddress ??= _listening.Task.Result;
+                _baseAddress ??= _listening.Task.IsCompletedSuccessfully ? _listening.Task.Result : _httpsListening.Task.Result;
                 try
                 {
                     using var response = await probe.GetAsync(new Uri(_baseAddress, "v2/"));
                     // 401: authentication is on (Registry:Auth), and the registry is answering.
                     if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
                     {
-                        _client = new HttpClient { BaseAddress = _baseAddress, Timeout = TimeSpan.FromMinutes(5) };
+                        _client = new HttpClient(AnyCertificate()) { BaseAddress = _baseAddress, Timeout = TimeSpan.FromMinutes(5) };
                         return;
                     }
                 }
@@ -159,6 +172,12 @@ public sealed class RegistryProcess : IAsyncDisposable
         }
         throw new TimeoutException($"registry did not answer GET /v2/ within {StartBound.TotalSeconds} s:\n{Output}");
     }
+
+    // Start-up probes and the convenience client only; TLS tests check the certificate with clients of their own.
+    private static SocketsHttpHandler AnyCertificate() => new()
+    {
+        SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+    };
 
     private static string Tail(string output) => output.Length <= 4000 ? output : "..." + output[^4000..];
 

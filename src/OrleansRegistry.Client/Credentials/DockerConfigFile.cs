@@ -82,7 +82,8 @@ public sealed class DockerConfigFile
             if (!change(document))
                 return;
             // A symlinked config.json (dotfile managers) stays a link: the target is what gets replaced.
-            var target = new FileInfo(Path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path;
+            var file = new FileInfo(Path);
+            var target = file.LinkTarget is null ? Path : file.ResolveLinkTarget(returnFinalTarget: true)!.FullName;
             await using var ingest = IngestFile.Create(System.IO.Path.GetDirectoryName(target)!, OwnerOnly);
             var json = document.ToJsonString(Indented);
             await ingest.Stream.WriteAsync(Encoding.UTF8.GetBytes(json + "\n"), ct).ConfigureAwait(false);

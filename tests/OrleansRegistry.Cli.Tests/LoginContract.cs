@@ -12,6 +12,14 @@ public abstract class LoginContract(string host, string user, string password)
 {
     protected string Host => host;
 
+    /// <summary>
+    /// Whether the registry's token endpoint answers <c>offline_token=true</c> with a refresh token: login then stores
+    /// that (<c>identitytoken</c>, the user under <c>auth</c> without a password) instead of the password.
+    /// </summary>
+    protected virtual bool IssuesRefreshTokens => false;
+
+    protected static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+
     [Fact]
     public async Task Login_then_push_and_pull_use_the_stored_credentials()
     {
@@ -24,7 +32,16 @@ public abstract class LoginContract(string host, string user, string password)
         Assert.Equal($"logged in to {host} as {user} (credentials in {home.ConfigPath})", login.StdoutLines[^1]);
         Assert.DoesNotContain("warning", login.Stderr);
         var entry = Assert.IsType<JsonObject>(home.ReadConfig()["auths"]?[host]);
-        Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")), (string?)entry["auth"]);
+        if (IssuesRefreshTokens)
+        {
+            Assert.Equal(Base64($"{user}:"), (string?)entry["auth"]);
+            Assert.False(string.IsNullOrEmpty((string?)entry["identitytoken"]));
+            Assert.DoesNotContain(Base64($"{user}:{password}"), File.ReadAllText(home.ConfigPath));
+        }
+        else
+        {
+            Assert.Equal(Base64($"{user}:{password}"), (string?)entry["auth"]);
+        }
         if (!OperatingSystem.IsWindows())
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(home.ConfigPath));
 
@@ -59,7 +76,7 @@ public abstract class LoginContract(string host, string user, string password)
         const string format = "table {{.ID}}";
         home.WriteConfig($$"""
             {
-              "auths": { "{{other}}": { "auth": "{{Convert.ToBase64String("o:p"u8)}}" } },
+              "auths": { "{{other}}": { "auth": "{{Base64("o:p")}}" } },
               "psFormat": "{{format}}",
               "proxies": { "default": { "httpProxy": "http://proxy.example.com:3128" } }
             }
@@ -76,7 +93,7 @@ public abstract class LoginContract(string host, string user, string password)
         Assert.Equal($"logged out of {host}", logout.StdoutLines[^1]);
         var loggedOut = home.ReadConfig();
         Assert.Null(loggedOut["auths"]?[host]);
-        Assert.Equal(Convert.ToBase64String("o:p"u8), (string?)loggedOut["auths"]?[other]?["auth"]);
+        Assert.Equal(Base64("o:p"), (string?)loggedOut["auths"]?[other]?["auth"]);
         Assert.Equal("table {{.ID}}", (string?)loggedOut["psFormat"]);
         Assert.Equal("http://proxy.example.com:3128", (string?)loggedOut["proxies"]?["default"]?["httpProxy"]);
         Assert.Equal(3, loggedOut.Count);
@@ -101,7 +118,17 @@ public abstract class LoginContract(string host, string user, string password)
         var login = (await Oreg.RunAsync(home, ["login", "--username", user, "--password-stdin", host], password)).Succeeded();
         Assert.EndsWith($"(credentials in credential helper docker-credential-{helper.Name})", login.StdoutLines[^1]);
         var stored = Assert.IsType<JsonObject>(helper.Stored(host));
-        Assert.Equal((host, user, password), ((string?)stored["ServerURL"], (string?)stored["Username"], (string?)stored["Secret"]));
+        Assert.Equal(host, (string?)stored["ServerURL"]);
+        if (IssuesRefreshTokens)
+        {
+            // The helpers' convention for an identity token: the user "<token>", the token as the secret.
+            Assert.Equal("<token>", (string?)stored["Username"]);
+            Assert.NotEqual(password, (string?)stored["Secret"]);
+        }
+        else
+        {
+            Assert.Equal((user, password), ((string?)stored["Username"], (string?)stored["Secret"]));
+        }
         Assert.Null(home.ReadConfig()["auths"]);
 
         (await Oreg.RunAsync(home, ["push", $"{layout.Directory}:v1", $"{repo}:v1"])).Succeeded();
@@ -133,6 +160,31 @@ public abstract class LoginContract(string host, string user, string password)
 public sealed class HtpasswdLoginTests(HtpasswdRegistryFixture registry)
     : LoginContract(registry.HostPort, HtpasswdRegistryFixture.User, HtpasswdRegistryFixture.Password), IClassFixture<HtpasswdRegistryFixture>;
 
-/// <summary>The login contract against distribution 2.8.2 with <c>auth: token</c> (the Docker token flow).</summary>
+/// <summary>
+/// The login contract against distribution 2.8.2 with <c>auth: token</c> (the Docker token flow), whose issuer hands out
+/// refresh tokens: what login stores, and what every later command (and skopeo) sends, is the identity token.
+/// </summary>
 public sealed class TokenLoginTests(TokenAuthRegistryFixture registry)
-    : LoginContract(registry.HostPort, TokenAuthRegistryFixture.User, TokenAuthRegistryFixture.Password), IClassFixture<TokenAuthRegistryFixture>;
+    : LoginContract(registry.HostPort, TokenAuthRegistryFixture.User, TokenAuthRegistryFixture.Password), IClassFixture<TokenAuthRegistryFixture>
+{
+    protected override bool IssuesRefreshTokens => true;
+
+    [Fact]
+    public async Task After_login_pushes_get_their_tokens_through_the_refresh_token_grant_and_a_revoked_one_is_unauthorized()
+    {
+        using var home = new DockerConfigHome();
+        using var temp = new TempDirectory();
+        var layout = Images.Small(temp.Child("src"), seed: 911);
+        var name = Images.UniqueRepo("refresh");
+        (await Oreg.RunAsync(home, ["login", "--username", TokenAuthRegistryFixture.User, "--password-stdin", Host],
+            TokenAuthRegistryFixture.Password)).Succeeded();
+
+        (await Oreg.RunAsync(home, ["push", $"{layout.Directory}:v1", $"{Host}/{name}:v1"])).Succeeded();
+        Assert.Contains(registry.Issuer.Requests, r => r.Grant == "refresh_token" && r.User == TokenAuthRegistryFixture.User
+            && r.Granted.Any(a => a.Name == name && a.Allows("push")));
+
+        home.WriteConfig($$"""{ "auths": { "{{Host}}": { "auth": "{{Base64(TokenAuthRegistryFixture.User + ":")}}", "identitytoken": "revoked" } } }""");
+        var revoked = (await Oreg.RunAsync(home, ["push", $"{layout.Directory}:v1", $"{Host}/{name}:v2"])).Expect(ExitCodes.Failure);
+        Assert.Contains("UNAUTHORIZED", revoked.Stderr);
+    }
+}

@@ -141,6 +141,19 @@ public abstract class LoginContract(string host, string user, string password)
     }
 
     [Fact]
+    public async Task A_missing_credential_helper_fails_only_the_commands_whose_registry_asks_and_says_which()
+    {
+        using var home = new DockerConfigHome();
+        home.WriteConfig("""{ "credsStore": "absent" }""");
+
+        var failed = (await Oreg.RunAsync(home, ["catalog", host])).Expect(ExitCodes.Failure);
+        Assert.Equal("error: credentials: credential helper docker-credential-absent is not on the PATH (named by config.json's credsStore or credHelpers)",
+            failed.Stderr.Trim());
+        // Explicit credentials need no lookup at all.
+        (await Oreg.RunAsync(home, ["--username", user, "--password", password, "catalog", host])).Succeeded();
+    }
+
+    [Fact]
     public async Task Skopeo_pulls_with_the_config_json_oreg_login_wrote()
     {
         using var home = new DockerConfigHome();

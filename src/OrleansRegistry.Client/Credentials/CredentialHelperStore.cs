@@ -106,8 +106,15 @@ public sealed class CredentialHelperStore : ICredentialStore
         bounded.CancelAfter(Timeout);
         try
         {
-            await process.StandardInput.WriteAsync(input.AsMemory(), bounded.Token).ConfigureAwait(false);
-            process.StandardInput.Close();
+            try
+            {
+                await process.StandardInput.WriteAsync(input.AsMemory(), bounded.Token).ConfigureAwait(false);
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The helper exited without reading its input (a broken pipe): its exit code and output say why.
+            }
             await process.WaitForExitAsync(bounded.Token).ConfigureAwait(false);
             return (process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
         }

@@ -9,7 +9,8 @@ namespace OrleansRegistry.Client.Credentials;
 /// Docker's client configuration, <c>$DOCKER_CONFIG/config.json</c> or <c>~/.docker/config.json</c>, read and written
 /// as a JSON tree so that every key this client does not know (<c>proxies</c>, <c>psFormat</c>, plugin settings...)
 /// survives a write unchanged. Writes replace the file atomically (a new file renamed over it, owner-only from its
-/// creation: it holds passwords), under an inter-process lock so two logins at once both land.
+/// creation: it holds passwords), under an inter-process lock (on <c>config.json.lock</c> beside it) so two logins at
+/// once both land.
 /// </summary>
 public sealed class DockerConfigFile
 {

@@ -80,7 +80,8 @@ internal sealed class RegistryAuthenticator
 
         var scope = RequestScope.For(_base, request);
         var replayable = IsReplayable(request.Content);
-        if (!replayable && _challenge is null && !_probed && await CredentialAsync(ct).ConfigureAwait(false) is not null)
+        // Probing only asks how the registry authenticates: a store is consulted once it says it wants credentials.
+        if (!replayable && _challenge is null && !_probed && (_options.Username is not null || _options.CredentialStore is not null))
             await ProbeAsync(ct).ConfigureAwait(false);
         if (request.Headers.Authorization is null && await AuthorizationForAsync(scope, ct).ConfigureAwait(false) is { } known)
             request.Headers.Authorization = known;

@@ -20,6 +20,10 @@ public abstract class LoginContract(string host, string user, string password)
 
     protected static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
+    /// <summary><c>oreg login --username USER --password-stdin HOST</c> with <paramref name="stdin"/> (default: the password).</summary>
+    protected Task<CliResult> LoginAsync(DockerConfigHome home, string? stdin = null) =>
+        Oreg.RunAsync(home, ["login", "--username", user, "--password-stdin", host], stdin ?? password);
+
     [Fact]
     public async Task Login_then_push_and_pull_use_the_stored_credentials()
     {
@@ -28,7 +32,7 @@ public abstract class LoginContract(string host, string user, string password)
         var layout = Images.Small(temp.Child("src"), seed: 901);
         var repo = $"{host}/{Images.UniqueRepo("login")}";
 
-        var login = (await Oreg.RunAsync(home, ["login", "--username", user, "--password-stdin", host], password + "\n")).Succeeded();
+        var login = (await LoginAsync(home, password + "\n")).Succeeded();
         Assert.Equal($"logged in to {host} as {user} (credentials in {home.ConfigPath})", login.StdoutLines[^1]);
         Assert.DoesNotContain("warning", login.Stderr);
         var entry = Assert.IsType<JsonObject>(home.ReadConfig()["auths"]?[host]);
@@ -61,7 +65,7 @@ public abstract class LoginContract(string host, string user, string password)
         using var home = new DockerConfigHome();
         home.WriteConfig("""{ "psFormat": "table {{.ID}}" }""");
 
-        var refused = (await Oreg.RunAsync(home, ["login", "--username", user, "--password-stdin", host], "wrong-" + password))
+        var refused = (await LoginAsync(home, "wrong-" + password))
             .Expect(ExitCodes.Failure);
         Assert.StartsWith($"error: login to {host} refused: UNAUTHORIZED", refused.Stderr);
         Assert.Contains("nothing was stored", refused.Stderr);
@@ -115,7 +119,7 @@ public abstract class LoginContract(string host, string user, string password)
         var layout = Images.Small(temp.Child("src"), seed: 902);
         var repo = $"{host}/{Images.UniqueRepo("helper")}";
 
-        var login = (await Oreg.RunAsync(home, ["login", "--username", user, "--password-stdin", host], password)).Succeeded();
+        var login = (await LoginAsync(home)).Succeeded();
         Assert.EndsWith($"(credentials in credential helper docker-credential-{helper.Name})", login.StdoutLines[^1]);
         var stored = Assert.IsType<JsonObject>(helper.Stored(host));
         Assert.Equal(host, (string?)stored["ServerURL"]);
@@ -160,7 +164,7 @@ public abstract class LoginContract(string host, string user, string password)
         using var temp = new TempDirectory();
         var layout = Images.Small(temp.Child("src"), seed: 903);
         var repo = $"{host}/{Images.UniqueRepo("authfile")}";
-        (await Oreg.RunAsync(home, ["login", "--username", user, "--password-stdin", host], password)).Succeeded();
+        (await LoginAsync(home)).Succeeded();
         (await Oreg.RunAsync(home, ["push", $"{layout.Directory}:v1", $"{repo}:v1"])).Succeeded();
 
         var pulled = new OciLayout(temp.Child("skopeo"));
@@ -189,8 +193,7 @@ public sealed class TokenLoginTests(TokenAuthRegistryFixture registry)
         using var temp = new TempDirectory();
         var layout = Images.Small(temp.Child("src"), seed: 911);
         var name = Images.UniqueRepo("refresh");
-        (await Oreg.RunAsync(home, ["login", "--username", TokenAuthRegistryFixture.User, "--password-stdin", Host],
-            TokenAuthRegistryFixture.Password)).Succeeded();
+        (await LoginAsync(home)).Succeeded();
 
         (await Oreg.RunAsync(home, ["push", $"{layout.Directory}:v1", $"{Host}/{name}:v1"])).Succeeded();
         Assert.Contains(registry.Issuer.Requests, r => r.Grant == "refresh_token" && r.User == TokenAuthRegistryFixture.User
@@ -199,5 +202,30 @@ public sealed class TokenLoginTests(TokenAuthRegistryFixture registry)
         home.WriteConfig($$"""{ "auths": { "{{Host}}": { "auth": "{{Base64(TokenAuthRegistryFixture.User + ":")}}", "identitytoken": "revoked" } } }""");
         var revoked = (await Oreg.RunAsync(home, ["push", $"{layout.Directory}:v1", $"{Host}/{name}:v2"])).Expect(ExitCodes.Failure);
         Assert.Contains("UNAUTHORIZED", revoked.Stderr);
+    }
+
+    [Fact]
+    public async Task A_stored_registry_token_is_sent_as_the_bearer_token_itself()
+    {
+        using var home = new DockerConfigHome();
+        using var temp = new TempDirectory();
+        var layout = Images.Small(temp.Child("src"), seed: 912);
+        var name = Images.UniqueRepo("regtoken");
+        // A token for exactly this repository, fetched from the issuer as a registry's own login flow would hand it out.
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get,
+            $"{registry.Issuer.Realm}?service={TokenAuthRegistryFixture.Service}&scope=repository:{name}:pull,push");
+        request.Headers.Authorization = new("Basic", Base64($"{TokenAuthRegistryFixture.User}:{TokenAuthRegistryFixture.Password}"));
+        using var response = await http.SendAsync(request);
+        var token = (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())?["token"];
+        Assert.False(string.IsNullOrEmpty(token));
+        home.WriteConfig($$"""{ "auths": { "{{Host}}": { "registrytoken": "{{token}}" } } }""");
+        var issued = registry.Issuer.Requests.Count;
+
+        (await Oreg.RunAsync(home, ["push", $"{layout.Directory}:v1", $"{Host}/{name}:v1"])).Succeeded();
+        Assert.Equal(issued, registry.Issuer.Requests.Count); // no token was fetched: the stored one did everything
+        // It holds no rights elsewhere: another repository is refused.
+        var elsewhere = (await Oreg.RunAsync(home, ["push", $"{layout.Directory}:v1", $"{Host}/{name}-other:v1"])).Expect(ExitCodes.Failure);
+        Assert.Matches("UNAUTHORIZED|DENIED", elsewhere.Stderr);
     }
 }

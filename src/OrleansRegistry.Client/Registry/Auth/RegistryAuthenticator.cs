@@ -38,6 +38,7 @@ internal sealed class RegistryAuthenticator
     private readonly ConcurrentDictionary<string, string> _aliases = new(StringComparer.Ordinal);
     private volatile AuthChallenge? _challenge;
     private volatile bool _probed;
+    private readonly Lock _lookupLock = new();
     private Task<RegistryCredential?>? _stored;
 
     public RegistryAuthenticator(HttpClient client, Uri registryBase, RegistryClientOptions options)
@@ -63,11 +64,11 @@ internal sealed class RegistryAuthenticator
             return new RegistryCredential(username, _options.Password);
         if (_options.CredentialStore is not { } store)
             return null;
-        // Not the caller's token: the lookup is shared by every request of the client, and one cancelled caller must
-        // not leave a cancelled lookup behind for the others.
-        var lookup = Volatile.Read(ref _stored)
-            ?? Interlocked.CompareExchange(ref _stored, store.GetAsync(_base.Authority, CancellationToken.None), null)
-            ?? _stored!;
+        // One lookup (a helper is a process to run) for all requests of the client, however many ask at once. Not the
+        // caller's token: one cancelled caller must not leave a cancelled lookup behind for the others.
+        Task<RegistryCredential?> lookup;
+        lock (_lookupLock)
+            lookup = _stored ??= store.GetAsync(_base.Authority, CancellationToken.None);
         return await lookup.WaitAsync(ct).ConfigureAwait(false);
     }
 

@@ -19,17 +19,16 @@ internal sealed class LoginCommand : ICommand
 
     public string Summary => "check credentials with a registry and store them for later commands";
 
-    public string Details => $"""
-        REGISTRY is HOST[:PORT] (https://HOST/ is accepted too). The user comes from --username (or
-        {GlobalOptions.UsernameVariable}), the password from --password-stdin, --password or {GlobalOptions.PasswordVariable}; on a
-        terminal oreg asks for what is missing. The registry must accept them (GET /v2/ with its Basic or token
-        challenge answered) before anything is stored: a refused login exits 1 and stores nothing. Where they go,
-        as docker, podman and skopeo read them: $DOCKER_CONFIG/config.json, else ~/.docker/config.json, under
-        "auths" (base64 of user:password, the file written atomically with mode 0600, its other keys kept), or
-        through the credential helper docker-credential-NAME that "credHelpers" names for this registry or
-        "credsStore" names for all. When the token endpoint hands out a refresh token, that is stored (as
-        "identitytoken") instead of the password. Every command then uses the stored credentials for REGISTRY when
-        --username is not given.
+    public string Details => """
+        REGISTRY is HOST[:PORT] (https://HOST/ is accepted too). The user comes from --username (or OREG_USERNAME),
+        the password from --password-stdin, --password or OREG_PASSWORD; on a terminal oreg asks for what is
+        missing. The registry must accept them (GET /v2/ with its Basic or token challenge answered) before
+        anything is stored: a refused login exits 1 and stores nothing. They go where docker, podman and skopeo
+        read them: $DOCKER_CONFIG/config.json, else ~/.docker/config.json, under "auths" (base64 of user:password;
+        the file is written atomically with mode 0600 and its other keys kept), or through the credential helper
+        docker-credential-NAME that "credHelpers" names for this registry or "credsStore" names for all. When the
+        token endpoint hands out a refresh token, that is stored ("identitytoken") instead of the password. Every
+        command then uses the stored credentials for REGISTRY when --username is not given.
         """;
 
     public IReadOnlyList<OptionSpec> Options => [PasswordStdinOption];

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using OrleansRegistry.Cli.Commands;
 using OrleansRegistry.Cli.Hosting;
 using OrleansRegistry.Cli.Parsing;
+using OrleansRegistry.Client.Credentials;
 using OrleansRegistry.Client.Errors;
 using OrleansRegistry.Core;
 
@@ -17,14 +18,21 @@ public static class CliApp
     [
         new PushCommand(), new PullCommand(), new CopyCommand(), new TagsCommand(), new CatalogCommand(),
         new ManifestCommand(), new DeleteCommand(), new SignCommand(), new VerifyCommand(),
+        new LoginCommand(), new LogoutCommand(), new VersionCommand(),
     ];
 
     /// <summary>Runs with text and raw bytes going to <paramref name="stdout"/> (never treated as a terminal).</summary>
     public static Task<int> RunAsync(IReadOnlyList<string> args, Stream stdout, TextWriter stderr, CancellationToken ct) =>
         RunAsync(args, CliConsole.ForStreams(stdout, stderr), ct);
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken ct)
+    /// <summary>
+    /// <paramref name="environment"/> stands for the process's variables (<c>OREG_*</c>, <c>DOCKER_CONFIG</c>,
+    /// <c>HOME</c>, <c>PATH</c> for credential helpers), so tests give each run its own; null: the process's own.
+    /// </summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken ct,
+        Func<string, string?>? environment = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
         ICommand? command = null;
         RegistryConnector? connector = null;
         try
@@ -41,12 +49,13 @@ public static class CliApp
                 await console.Error.WriteAsync(HelpText.General(Commands));
                 return ExitCodes.Usage;
             }
-            var globals = GlobalOptions.From(parsed.Options);
+            var globals = GlobalOptions.From(parsed.Options, environment);
             if (globals.Insecure && !globals.Quiet)
                 await console.Error.WriteLineAsync(InsecureWarning);
+            var credentials = DockerCredentials.FromEnvironment(environment);
             using var registries = connector = new RegistryConnector(globals.PlainHttp, globals.Username, globals.Password,
-                globals.CaCertificates, globals.Insecure, globals.TlsForLoopback);
-            return await command.RunAsync(new CommandContext(command, parsed, globals, console, registries), ct);
+                globals.CaCertificates, globals.Insecure, globals.TlsForLoopback, credentials);
+            return await command.RunAsync(new CommandContext(command, parsed, globals, console, registries, credentials), ct);
         }
         catch (UsageException e)
         {
@@ -105,6 +114,7 @@ public static class CliApp
         RegistryTransportException transport => $"connection failed: {transport.Message}{Cause(transport)}",
         RegistryClientException client => client.Message,
         CliFailureException failure => failure.Message,
+        CredentialStoreException store => $"credentials: {store.Message}",
         OperationCanceledException => "a request timed out",
         IOException or UnauthorizedAccessException or CryptographicException or InvalidDataException or HttpRequestException => e.Message,
         _ => $"{e.GetType().Name}: {e.Message}", // a bug: say what kind, so a report can name it

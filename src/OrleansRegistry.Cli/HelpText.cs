@@ -24,7 +24,9 @@ internal static class HelpText
             --insecure on the command line make those https too. https registries are verified against the system
             store plus --ca-file (or OREG_CA_FILE); --insecure skips certificate checks and warns on stderr.
             Registries that authenticate (Basic, or the Docker token flow public registries use) get --username and
-            --password, or OREG_USERNAME and OREG_PASSWORD; without them pulls fetch anonymous tokens.
+            --password, or OREG_USERNAME and OREG_PASSWORD; without them, the credentials 'oreg login' (or docker,
+            podman) stored for the registry: $DOCKER_CONFIG/config.json or ~/.docker/config.json, or the credential
+            helper it names; without any, pulls fetch anonymous tokens.
             Output: progress bars on a terminal, one line per event otherwise, only the result with --quiet.
             Exit codes: 0 success, 1 registry or transfer error, 2 usage error, 130 cancelled (Ctrl-C, SIGTERM).
             Run 'oreg COMMAND --help' for a command's details.

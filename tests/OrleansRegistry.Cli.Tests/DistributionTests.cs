@@ -69,6 +69,26 @@ public sealed class DistributionTests(RegistryFixture ours, DistributionRegistry
     }
 
     [Fact]
+    public async Task A_registry_that_asks_for_no_credentials_never_runs_the_credential_helper()
+    {
+        using var home = new DockerConfigHome();
+        using var temp = new TempDirectory();
+        var helper = new TestCredentialHelper(home);
+        home.WriteConfig($$"""{ "credsStore": "{{helper.Name}}" }""");
+        var layout = Images.Small(temp.Child("src"), seed: 505);
+        var repo = $"{distribution.HostPort}/{Images.UniqueRepo("dist-nohelper")}";
+
+        (await Oreg.RunAsync(home, ["push", $"{layout.Directory}:v1", $"{repo}:v1"])).Succeeded();
+        Assert.Contains("v1", (await Oreg.RunAsync(home, ["tags", repo])).Succeeded().StdoutLines);
+        Assert.Empty(helper.Calls);
+
+        // A login there cannot be checked: it is stored, with a warning that says so.
+        var login = (await Oreg.RunAsync(home, ["login", "--username", "u", "--password-stdin", distribution.HostPort], "p")).Succeeded();
+        Assert.Contains($"warning: {distribution.HostPort} asked for no credentials", login.Stderr);
+        Assert.Equal(["store"], helper.Calls);
+    }
+
+    [Fact]
     public async Task Distribution_errors_name_their_code()
     {
         var result = (await Oreg.RunAsync("manifest", $"{distribution.HostPort}/{Images.UniqueRepo("dist-none")}:nope"))

@@ -1,13 +1,14 @@
 using OrleansRegistry.Cli.Hosting;
 using OrleansRegistry.Cli.Output;
 using OrleansRegistry.Cli.Parsing;
+using OrleansRegistry.Client.Credentials;
 using OrleansRegistry.Client.Images;
 
 namespace OrleansRegistry.Cli.Commands;
 
-/// <summary>What a command gets to work with: its arguments, the global options, the console and the registries.</summary>
+/// <summary>What a command gets to work with: its arguments, the global options, the console, the registries and the stored credentials.</summary>
 internal sealed class CommandContext(ICommand command, ParsedArguments arguments, GlobalOptions globals, CliConsole console,
-    RegistryConnector registries)
+    RegistryConnector registries, DockerCredentials credentials)
 {
     public ParsedArguments Arguments { get; } = arguments;
 
@@ -16,6 +17,9 @@ internal sealed class CommandContext(ICommand command, ParsedArguments arguments
     public CliConsole Console { get; } = console;
 
     public RegistryConnector Registries { get; } = registries;
+
+    /// <summary>docker's <c>config.json</c> and credential helpers, where <c>login</c> stores and <c>logout</c> erases.</summary>
+    public DockerCredentials Credentials { get; } = credentials;
 
     /// <summary>Push, pull and copy of whole images (stateless, so one instance serves the run).</summary>
     public ImageTransfer Images { get; } = new();

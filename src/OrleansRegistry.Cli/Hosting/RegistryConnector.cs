@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using OrleansRegistry.Cli.Parsing;
+using OrleansRegistry.Client.Credentials;
 using OrleansRegistry.Client.Registry;
 
 namespace OrleansRegistry.Cli.Hosting;
@@ -11,7 +12,9 @@ namespace OrleansRegistry.Cli.Hosting;
 /// for every registry of a run). Scheme: https, except with <c>--plain-http</c> or for localhost and loopback
 /// addresses, which get plain http as docker treats 127.0.0.0/8 as an insecure registry by default: a registry on
 /// loopback without TLS is the common local set-up, and nothing leaves the machine. <c>--ca-file</c> or
-/// <c>--insecure</c> on the command line ask for TLS, so they make loopback registries https too.
+/// <c>--insecure</c> on the command line ask for TLS, so they make loopback registries https too. Credentials: the
+/// run's <c>--username</c>/<c>--password</c> for every registry, else each registry's own from the credential store
+/// (docker's <c>config.json</c> and helpers, what <c>oreg login</c> wrote), looked up when the registry asks.
 /// </summary>
 /// <remarks>
 /// Certificates: the system's validation, plus with <c>--ca-file</c> a chain built to the file's roots alone
@@ -30,17 +33,23 @@ internal sealed class RegistryConnector : IDisposable
     private readonly string? _username;
     private readonly string? _password;
     private readonly X509Certificate2Collection? _trustedRoots;
+    private readonly ICredentialStore? _credentials;
     private volatile string? _rejection;
 
-    /// <summary><paramref name="username"/>/<paramref name="password"/> (null: anonymous) go to every registry the run talks to.</summary>
+    /// <summary>
+    /// <paramref name="username"/>/<paramref name="password"/> go to every registry the run talks to; without them,
+    /// each registry's entry in <paramref name="credentials"/> (null: anonymous).
+    /// </summary>
     public RegistryConnector(bool plainHttp, string? username = null, string? password = null,
-        X509Certificate2Collection? trustedRoots = null, bool insecure = false, bool tlsForLoopback = false)
+        X509Certificate2Collection? trustedRoots = null, bool insecure = false, bool tlsForLoopback = false,
+        ICredentialStore? credentials = null)
     {
         _plainHttp = plainHttp;
         _tlsForLoopback = tlsForLoopback;
         _username = username;
         _password = password;
         _trustedRoots = trustedRoots;
+        _credentials = credentials;
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(30),
@@ -67,6 +76,15 @@ internal sealed class RegistryConnector : IDisposable
         Registry = BaseAddress(host),
         Username = _username,
         Password = _password,
+        CredentialStore = _username is null ? _credentials : null,
+    });
+
+    /// <summary>A client for <paramref name="host"/> with exactly <paramref name="credential"/> (what <c>login</c> checks).</summary>
+    public RegistryClient Connect(string host, RegistryCredential credential) => new(_http, new RegistryClientOptions
+    {
+        Registry = BaseAddress(host),
+        Username = credential.Username,
+        Password = credential.Password,
     });
 
     public RepositoryClient Repository(ImageReference reference) => Connect(reference.Host).Repository(reference.Repository);

@@ -27,7 +27,7 @@ internal sealed record GlobalOptions(int Window, bool PlainHttp, bool Quiet, str
     public static readonly OptionSpec InsecureOption = new("insecure", null,
         "skip TLS certificate verification (host name included): only for testing");
     public static readonly OptionSpec UsernameOption = new("username", "USER",
-        "user for registries that authenticate (Basic or token); default $OREG_USERNAME, else anonymous");
+        "user for registries that authenticate (Basic or token); default $OREG_USERNAME, else what 'oreg login' stored");
     public static readonly OptionSpec PasswordOption = new("password", "PASSWORD",
         "password or access token for --username; default $OREG_PASSWORD (preferred: not visible in the process list)");
     public static readonly OptionSpec QuietOption = new("quiet", null, "print only the final result line", 'q');

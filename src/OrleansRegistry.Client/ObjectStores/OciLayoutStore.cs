@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using OrleansRegistry.Client.Errors;
+using OrleansRegistry.Client.IO;
 using OrleansRegistry.Core;
 
 namespace OrleansRegistry.Client.ObjectStores;
@@ -23,7 +24,7 @@ public sealed class OciLayoutStore : IObjectStore
     /// <summary>Where writes in progress live; empty whenever no write is in progress.</summary>
     public const string IngestDirectoryName = ".ingest";
 
-    /// <summary>The lock file that other processes' tag writes to this layout wait on (see <see cref="LayoutFileLock"/>).</summary>
+    /// <summary>The lock file that other processes' tag writes to this layout wait on (see <see cref="FileLock"/>).</summary>
     public const string IndexLockFileName = ".index.lock";
 
     private static readonly TimeSpan IndexLockTimeout = TimeSpan.FromMinutes(1);
@@ -36,7 +37,7 @@ public sealed class OciLayoutStore : IObjectStore
 
     // index.json is read-modify-written, so concurrent tag writes must take turns: within this process through a
     // semaphore keyed by the layout's full path (two stores opened on one directory still serialize), and between
-    // processes through LayoutFileLock on IndexLockFileName.
+    // processes through FileLock on IndexLockFileName.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> IndexLocks = new(StringComparer.Ordinal);
 
     private readonly string _blobs;
@@ -186,7 +187,7 @@ public sealed class OciLayoutStore : IObjectStore
         await _indexLock.WaitAsync(ct);
         try
         {
-            using var _ = await LayoutFileLock.AcquireAsync(Path.Combine(Directory, IndexLockFileName), IndexLockTimeout, ct);
+            using var _ = await FileLock.AcquireAsync(Path.Combine(Directory, IndexLockFileName), IndexLockTimeout, ct);
             var index = await OciIndexDocument.LoadAsync(_indexPath, ct);
             index.SetRef(tag, manifest);
             await using var ingest = IngestFile.Create(_ingest);

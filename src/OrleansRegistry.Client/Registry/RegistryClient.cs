@@ -31,6 +31,23 @@ public sealed class RegistryClient : ICatalogLister
             HttpStatusCode.OK).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Checks the client's credentials as <c>docker login</c> does: <c>GET /v2/</c>, answering the registry's challenge
+    /// (Basic, or a token fetched with the credentials and <c>offline_token=true</c>). Throws the registry's error
+    /// (UNAUTHORIZED) when they are refused. Returns what to store: with a refresh token from the token endpoint, the
+    /// user and that identity token instead of the password; a registry that asked for nothing leaves
+    /// <see cref="RegistryLogin.Checked"/> false.
+    /// </summary>
+    public async Task<RegistryLogin> LoginAsync(CancellationToken ct = default)
+    {
+        var credential = await _http.Auth.CredentialAsync(ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("a login needs credentials: set RegistryClientOptions.Username and Password");
+        _http.Auth.OfflineToken = true;
+        await PingAsync(ct).ConfigureAwait(false);
+        var store = _http.Auth.RefreshToken is { } refresh ? credential with { Password = null, IdentityToken = refresh } : credential;
+        return new RegistryLogin(store, _http.Auth.Challenged);
+    }
+
     /// <summary>A client for one repository; the name must match the spec's grammar (<see cref="RepositoryName"/>).</summary>
     public RepositoryClient Repository(string name)
     {

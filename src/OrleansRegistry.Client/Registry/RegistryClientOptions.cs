@@ -39,4 +39,11 @@ public sealed class RegistryClientOptions
 
     /// <summary>The password or access token that goes with <see cref="Username"/>.</summary>
     public string? Password { get; init; }
+
+    /// <summary>
+    /// Where to look up credentials when <see cref="Username"/> is not set, e.g.
+    /// <see cref="Credentials.DockerCredentials.FromEnvironment"/> (docker's <c>config.json</c> and credential helpers):
+    /// the entry for the registry's <c>HOST[:PORT]</c>, looked up once, when the registry first asks for credentials.
+    /// </summary>
+    public Credentials.ICredentialStore? CredentialStore { get; init; }
 }

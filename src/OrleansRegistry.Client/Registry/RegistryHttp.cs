@@ -28,7 +28,7 @@ internal sealed class RegistryHttp
         // Without the trailing slash, "v2/..." would replace the last path segment of a registry under a path prefix.
         var text = options.Registry.AbsoluteUri;
         Base = new Uri(text.EndsWith('/') ? text : text + "/");
-        Auth = new RegistryAuthenticator(client, Base, options.Username, options.Password);
+        Auth = new RegistryAuthenticator(client, Base, options);
     }
 
     public RegistryAuthenticator Auth { get; }

@@ -19,6 +19,17 @@ public static class Oreg
         return new CliResult(string.Join(' ', args), exit, stdout.ToArray(), stderr.ToString());
     }
 
+    /// <summary>In-process with <paramref name="home"/>'s environment (its own docker config) and <paramref name="stdin"/> as input.</summary>
+    public static async Task<CliResult> RunAsync(DockerConfigHome home, string[] args, string? stdin = null)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        var stdout = new MemoryStream();
+        var stderr = new StringWriter();
+        var console = Hosting.CliConsole.ForStreams(stdout, stderr, new StringReader(stdin ?? ""));
+        var exit = await CliApp.RunAsync(args, console, cts.Token, home.Variable);
+        return new CliResult(string.Join(' ', args), exit, stdout.ToArray(), stderr.ToString());
+    }
+
     /// <summary>The built oreg.dll beside the tests (the test project references the CLI project).</summary>
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "oreg.dll");
 

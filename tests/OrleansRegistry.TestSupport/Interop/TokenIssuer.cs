@@ -8,9 +8,15 @@ using OrleansRegistry.TestSupport.Network;
 
 namespace OrleansRegistry.TestSupport.Interop;
 
-/// <summary>One request to the token endpoint, as the issuer saw and answered it.</summary>
+/// <summary>
+/// One request to the token endpoint, as the issuer saw and answered it. <paramref name="Grant"/>: <c>basic</c> for a
+/// <c>GET</c> (Basic credentials or none), else the OAuth2 <c>grant_type</c> of a <c>POST</c>.
+/// </summary>
 public sealed record TokenRequest(string? Service, IReadOnlyList<string> Scopes, string? User, bool Authenticated,
-    HttpStatusCode Status, IReadOnlyList<TokenAccess> Granted);
+    HttpStatusCode Status, IReadOnlyList<TokenAccess> Granted, string Grant = TokenRequest.BasicGrant)
+{
+    public const string BasicGrant = "basic";
+}
 
 /// <summary>One entry of a token's <c>access</c> claim: what the token lets its bearer do to one resource.</summary>
 public sealed record TokenAccess(string Type, string Name, IReadOnlyList<string> Actions)
@@ -38,6 +44,9 @@ public sealed record TokenAccess(string Type, string Name, IReadOnlyList<string>
 /// token is "malformed"), <c>exp</c>/<c>nbf</c>/<c>iat</c>, <c>jti</c> and <c>access</c>.
 /// Policy: <see cref="User"/> with <see cref="Password"/> gets every action asked for; a request without credentials
 /// gets only <c>pull</c> on repositories (no push, no delete, no catalog); any other credentials get 401.
+/// Refresh tokens as the token spec has them: <c>GET ...&amp;offline_token=true</c> with the user's credentials adds a
+/// <c>refresh_token</c> to the answer, and <c>POST</c> (OAuth2 form: <c>grant_type=refresh_token</c> with one, or
+/// <c>grant_type=password</c>) answers with an <c>access_token</c> for the user it belongs to.
 /// Every request is recorded in <see cref="Requests"/>.
 /// </summary>
 public sealed class TokenIssuer : IAsyncDisposable
@@ -51,6 +60,7 @@ public sealed class TokenIssuer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly List<TokenRequest> _requests = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _refreshTokens = new(StringComparer.Ordinal);
 
     public TokenIssuer(string issuer, string service, string user, string password)
     {
@@ -146,6 +156,11 @@ public sealed class TokenIssuer : IAsyncDisposable
 
     private void Answer(HttpListenerContext context)
     {
+        if (context.Request.HttpMethod == "POST")
+        {
+            AnswerOAuth(context);
+            return;
+        }
         var query = context.Request.QueryString;
         var service = query["service"];
         var scopes = query.GetValues("scope")?.SelectMany(s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToArray() ?? [];
@@ -156,29 +171,73 @@ public sealed class TokenIssuer : IAsyncDisposable
             var status = context.Request.HttpMethod != "GET" ? HttpStatusCode.MethodNotAllowed
                 : refused ? HttpStatusCode.Unauthorized
                 : HttpStatusCode.BadRequest;
-            Record(new TokenRequest(service, scopes, user, false, status, []));
-            if (status == HttpStatusCode.Unauthorized)
-                context.Response.AddHeader("WWW-Authenticate", "Basic realm=\"oreg-test-token\"");
-            Write(context, status, new { errors = new[] { new { code = status == HttpStatusCode.Unauthorized ? "UNAUTHORIZED" : "DENIED", message = "token request refused" } } });
+            Refuse(context, new TokenRequest(service, scopes, user, false, status, []));
             return;
         }
+        Grant(context, new TokenRequest(service, scopes, user, authenticated, HttpStatusCode.OK, []),
+            offline: authenticated && query["offline_token"] == "true");
+    }
 
-        var granted = scopes.Select(TokenAccess.ParseScope).OfType<TokenAccess>()
-            .Select(asked => authenticated
+    /// <summary>The OAuth2 form: <c>grant_type=refresh_token</c> (a token this issuer gave out) or <c>password</c>.</summary>
+    private void AnswerOAuth(HttpListenerContext context)
+    {
+        string body;
+        using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
+            body = reader.ReadToEnd();
+        var form = System.Web.HttpUtility.ParseQueryString(body);
+        var grant = form["grant_type"] ?? "";
+        var service = form["service"];
+        // docker sends the scopes space-separated in one field, containers/image one field per scope.
+        var scopes = form.GetValues("scope")?.SelectMany(s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToArray() ?? [];
+        string? user = grant switch
+        {
+            "refresh_token" when form["refresh_token"] is { } token && _refreshTokens.TryGetValue(token, out var owner) => owner,
+            "password" when form["username"] == User && form["password"] == Password => User,
+            _ => null,
+        };
+        var request = new TokenRequest(service, scopes, user, user is not null, HttpStatusCode.OK, [], grant);
+        if (user is null || service != Service)
+        {
+            Refuse(context, request with { Status = user is null ? HttpStatusCode.Unauthorized : HttpStatusCode.BadRequest });
+            return;
+        }
+        Grant(context, request, offline: grant == "password" && form["access_type"] == "offline");
+    }
+
+    /// <summary>Mints the token for <paramref name="request"/> (the grant follows the policy), records it and answers.</summary>
+    private void Grant(HttpListenerContext context, TokenRequest request, bool offline)
+    {
+        var granted = request.Scopes.Select(TokenAccess.ParseScope).OfType<TokenAccess>()
+            .Select(asked => request.Authenticated
                 ? asked
                 : asked with { Actions = asked.Type == "repository" && asked.Actions.Contains("pull") ? ["pull"] : [] })
             .Where(a => a.Actions.Count > 0)
             .ToArray();
         var now = DateTimeOffset.UtcNow;
-        var token = Mint(user ?? "", granted, now);
-        Record(new TokenRequest(service, scopes, user, authenticated, HttpStatusCode.OK, granted));
-        Write(context, HttpStatusCode.OK, new Dictionary<string, object>
+        var token = Mint(request.User ?? "", granted, now);
+        Record(request with { Granted = granted });
+        var answer = new Dictionary<string, object>
         {
             ["token"] = token,
             ["access_token"] = token,
             ["expires_in"] = LifetimeSeconds,
             ["issued_at"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
-        });
+        };
+        if (offline)
+        {
+            var refresh = Base64Url(RandomNumberGenerator.GetBytes(24));
+            _refreshTokens[refresh] = request.User!;
+            answer["refresh_token"] = refresh;
+        }
+        Write(context, HttpStatusCode.OK, answer);
+    }
+
+    private void Refuse(HttpListenerContext context, TokenRequest request)
+    {
+        Record(request);
+        if (request.Status == HttpStatusCode.Unauthorized)
+            context.Response.AddHeader("WWW-Authenticate", "Basic realm=\"oreg-test-token\"");
+        Write(context, request.Status, new { errors = new[] { new { code = request.Status == HttpStatusCode.Unauthorized ? "UNAUTHORIZED" : "DENIED", message = "token request refused" } } });
     }
 
     /// <summary>(user, authenticated, refused): no header is anonymous; Basic with the known pair is the user; anything else is refused.</summary>

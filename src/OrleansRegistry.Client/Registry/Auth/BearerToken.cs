@@ -4,10 +4,13 @@ namespace OrleansRegistry.Client.Registry.Auth;
 
 /// <summary>
 /// A token from a Docker token endpoint: <c>{"token": ...}</c> or <c>{"access_token": ...}</c> with
-/// <c>expires_in</c> seconds (60 when absent, as the token spec says), kept until shortly before it expires.
+/// <c>expires_in</c> seconds (60 when absent, as the token spec says), kept until shortly before it expires;
+/// <c>refresh_token</c> when the request asked for one (<c>offline_token=true</c>).
 /// </summary>
 internal sealed record BearerToken(string Value, DateTimeOffset ValidUntil)
 {
+    public string? RefreshToken { get; init; }
+
     public const int DefaultLifetimeSeconds = 60;
 
     public bool IsValid(DateTimeOffset now) => now < ValidUntil;
@@ -31,6 +34,10 @@ internal sealed record BearerToken(string Value, DateTimeOffset ValidUntil)
             lifetime = seconds;
         // A margin for clock skew and the time the request takes: a tenth of the lifetime, at most 30 s.
         var margin = TimeSpan.FromSeconds(Math.Min(30, lifetime / 10.0));
-        return new BearerToken(value, now + TimeSpan.FromSeconds(lifetime) - margin);
+        var refresh = root.TryGetProperty("refresh_token", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        return new BearerToken(value, now + TimeSpan.FromSeconds(lifetime) - margin)
+        {
+            RefreshToken = string.IsNullOrEmpty(refresh) ? null : refresh,
+        };
     }
 }

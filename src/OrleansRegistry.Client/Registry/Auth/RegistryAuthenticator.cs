@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using OrleansRegistry.Client.Credentials;
 
 namespace OrleansRegistry.Client.Registry.Auth;
 
@@ -13,14 +14,23 @@ namespace OrleansRegistry.Client.Registry.Auth;
 /// the start (the scope worked out by <see cref="RequestScope"/>), so a streamed upload body, which cannot be sent
 /// twice, goes out already authorised. Only requests to the registry's own origin get credentials or tokens.
 /// </summary>
+/// <remarks>
+/// Credentials: <see cref="RegistryClientOptions.Username"/>/<see cref="RegistryClientOptions.Password"/>, else the
+/// <see cref="RegistryClientOptions.CredentialStore"/> entry for the registry's host, looked up once, when the registry
+/// first asks (an anonymous registry never runs a credential helper). A stored identity token (an OAuth2 refresh
+/// token) is exchanged at the realm by <c>POST grant_type=refresh_token</c> instead of sending a password; a stored
+/// registry token answers Bearer challenges as it is.
+/// </remarks>
 internal sealed class RegistryAuthenticator
 {
     private const int TokenBodyLimit = 1024 * 1024;
 
+    /// <summary>The <c>client_id</c> of OAuth2 token requests (docker sends <c>docker</c>).</summary>
+    public const string ClientId = "oreg";
+
     private readonly HttpClient _client;
     private readonly Uri _base;
-    private readonly string? _username;
-    private readonly string? _password;
+    private readonly RegistryClientOptions _options;
     private readonly ConcurrentDictionary<string, BearerToken> _tokens = new(StringComparer.Ordinal);
     // The scope a request was predicted to need -> the scopes the registry actually challenged for (a registry that
     // wants other rights than distribution). Every request predicted the same scope then carries the challenged one,
@@ -28,16 +38,39 @@ internal sealed class RegistryAuthenticator
     private readonly ConcurrentDictionary<string, string> _aliases = new(StringComparer.Ordinal);
     private volatile AuthChallenge? _challenge;
     private volatile bool _probed;
+    private readonly Lock _lookupLock = new();
+    private Task<RegistryCredential?>? _stored;
 
-    public RegistryAuthenticator(HttpClient client, Uri registryBase, string? username, string? password)
+    public RegistryAuthenticator(HttpClient client, Uri registryBase, RegistryClientOptions options)
     {
         _client = client;
         _base = registryBase;
-        _username = username;
-        _password = password;
+        _options = options;
     }
 
-    public bool HasCredentials => _username is not null;
+    /// <summary>Token requests ask for a refresh token too (<c>offline_token=true</c>), which <see cref="RefreshToken"/> then holds: <c>login</c> stores it instead of the password.</summary>
+    public bool OfflineToken { get; set; }
+
+    /// <summary>Whether the registry has asked for credentials (a 401 challenge) so far.</summary>
+    public bool Challenged => _challenge is not null;
+
+    /// <summary>The last refresh token a token endpoint returned (null: none).</summary>
+    public string? RefreshToken { get; private set; }
+
+    /// <summary>The credentials for this registry: given ones, else the store's (looked up once); null for anonymous.</summary>
+    public async Task<RegistryCredential?> CredentialAsync(CancellationToken ct)
+    {
+        if (_options.Username is { } username)
+            return new RegistryCredential(username, _options.Password);
+        if (_options.CredentialStore is not { } store)
+            return null;
+        // One lookup (a helper is a process to run) for all requests of the client, however many ask at once. Not the
+        // caller's token: one cancelled caller must not leave a cancelled lookup behind for the others.
+        Task<RegistryCredential?> lookup;
+        lock (_lookupLock)
+            lookup = _stored ??= store.GetAsync(_base.Authority, CancellationToken.None);
+        return await lookup.WaitAsync(ct).ConfigureAwait(false);
+    }
 
     /// <summary>Sends <paramref name="request"/>, answering one 401 challenge when the body can be sent again.</summary>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
@@ -48,7 +81,8 @@ internal sealed class RegistryAuthenticator
 
         var scope = RequestScope.For(_base, request);
         var replayable = IsReplayable(request.Content);
-        if (!replayable && _challenge is null && !_probed && HasCredentials)
+        // Probing only asks how the registry authenticates: a store is consulted once it says it wants credentials.
+        if (!replayable && _challenge is null && !_probed && (_options.Username is not null || _options.CredentialStore is not null))
             await ProbeAsync(ct).ConfigureAwait(false);
         if (request.Headers.Authorization is null && await AuthorizationForAsync(scope, ct).ConfigureAwait(false) is { } known)
             request.Headers.Authorization = known;
@@ -60,10 +94,15 @@ internal sealed class RegistryAuthenticator
         if (!replayable)
             return response; // its body is gone; the 401 becomes UNAUTHORIZED like any other
 
+        var credential = await CredentialAsync(ct).ConfigureAwait(false);
         AuthenticationHeaderValue? answer;
         if (challenge.IsBasic)
         {
-            answer = Basic();
+            answer = Basic(credential);
+        }
+        else if (credential?.RegistryToken is { } registryToken)
+        {
+            answer = new AuthenticationHeaderValue("Bearer", registryToken);
         }
         else
         {
@@ -71,7 +110,7 @@ internal sealed class RegistryAuthenticator
             _tokens.TryRemove(key, out _); // whatever we sent was refused
             if (scope is not null && scope != key)
                 _aliases[scope] = key;
-            answer = await FetchTokenAsync(challenge, key, ct).ConfigureAwait(false);
+            answer = await FetchTokenAsync(challenge, key, credential, ct).ConfigureAwait(false);
         }
         if (answer is null || Equals(answer, request.Headers.Authorization))
             return response;
@@ -90,14 +129,17 @@ internal sealed class RegistryAuthenticator
         var challenge = _challenge;
         if (challenge is null)
             return null;
+        var credential = await CredentialAsync(ct).ConfigureAwait(false);
         if (challenge.IsBasic)
-            return Basic();
+            return Basic(credential);
+        if (credential?.RegistryToken is { } registryToken)
+            return new AuthenticationHeaderValue("Bearer", registryToken);
         if (scope is null)
             return null;
         var key = _aliases.TryGetValue(scope, out var alias) ? alias : scope;
         if (_tokens.TryGetValue(key, out var cached) && cached.IsValid(DateTimeOffset.UtcNow))
             return Bearer(cached);
-        return await FetchTokenAsync(challenge, key, ct).ConfigureAwait(false);
+        return await FetchTokenAsync(challenge, key, credential, ct).ConfigureAwait(false);
     }
 
     /// <summary><c>GET /v2/</c> to learn how the registry authenticates before a body that can be sent only once.</summary>
@@ -112,21 +154,18 @@ internal sealed class RegistryAuthenticator
 
     /// <summary>
     /// <c>GET realm?service=&amp;scope=</c> (one <c>scope</c> parameter per scope of <paramref name="key"/>),
-    /// Basic-authenticated when there are credentials. Null when the endpoint refuses: the registry's own 401 then
-    /// reaches the caller.
+    /// Basic-authenticated when there are credentials; with an identity token, the OAuth2 <c>refresh_token</c> grant by
+    /// <c>POST</c> instead. Null when the endpoint refuses: the registry's own 401 then reaches the caller.
     /// </summary>
-    private async Task<AuthenticationHeaderValue?> FetchTokenAsync(AuthChallenge challenge, string key, CancellationToken ct)
+    private async Task<AuthenticationHeaderValue?> FetchTokenAsync(AuthChallenge challenge, string key,
+        RegistryCredential? credential, CancellationToken ct)
     {
         if (!challenge.IsBearer)
             return null;
-        var uri = new Uri(challenge.Realm!);
-        if (challenge.Service is { } service)
-            uri = RegistryHttp.WithQuery(uri, "service", service);
-        foreach (var scope in key.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            uri = RegistryHttp.WithQuery(uri, "scope", scope);
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        if (Basic() is { } basic)
-            request.Headers.Authorization = basic;
+        var scopes = key.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        using var request = credential?.IdentityToken is { } refreshToken
+            ? RefreshGrant(challenge, scopes, refreshToken)
+            : BasicGet(challenge, scopes, credential);
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             return null;
@@ -142,14 +181,51 @@ internal sealed class RegistryAuthenticator
         }
         if (token is null)
             return null;
+        if (token.RefreshToken is not null)
+            RefreshToken = token.RefreshToken;
         _tokens[key] = token;
         return Bearer(token);
     }
 
-    private AuthenticationHeaderValue? Basic() =>
-        _username is null
+    private HttpRequestMessage BasicGet(AuthChallenge challenge, string[] scopes, RegistryCredential? credential)
+    {
+        var uri = new Uri(challenge.Realm!);
+        if (challenge.Service is { } service)
+            uri = RegistryHttp.WithQuery(uri, "service", service);
+        foreach (var scope in scopes)
+            uri = RegistryHttp.WithQuery(uri, "scope", scope);
+        if (OfflineToken && credential?.Username is not null)
+        {
+            uri = RegistryHttp.WithQuery(uri, "offline_token", "true");
+            uri = RegistryHttp.WithQuery(uri, "client_id", ClientId);
+        }
+        var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (Basic(credential) is { } basic)
+            request.Headers.Authorization = basic;
+        return request;
+    }
+
+    /// <summary>The token spec's OAuth2 form: <c>grant_type=refresh_token</c>, <c>scope</c> space-separated.</summary>
+    private static HttpRequestMessage RefreshGrant(AuthChallenge challenge, string[] scopes, string refreshToken)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("grant_type", "refresh_token"),
+            new("refresh_token", refreshToken),
+            new("client_id", ClientId),
+        };
+        if (challenge.Service is { } service)
+            form.Add(new("service", service));
+        if (scopes.Length > 0)
+            form.Add(new("scope", string.Join(' ', scopes)));
+        return new HttpRequestMessage(HttpMethod.Post, challenge.Realm) { Content = new FormUrlEncodedContent(form) };
+    }
+
+    /// <summary>Basic for a credential with a user; an identity token alone has no password to send.</summary>
+    private static AuthenticationHeaderValue? Basic(RegistryCredential? credential) =>
+        credential?.Username is not { } username
             ? null
-            : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_username}:{_password}")));
+            : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{credential.Password}")));
 
     private static AuthenticationHeaderValue Bearer(BearerToken token) => new("Bearer", token.Value);
 

@@ -1,10 +1,11 @@
-namespace OrleansRegistry.Client.ObjectStores;
+namespace OrleansRegistry.Client.IO;
 
 /// <summary>
-/// A file written in the layout's ingest directory and made visible at its destination only by
-/// <see cref="CommitAsync"/>: flushed to disk, then renamed into place, so a reader sees the old file or the whole new
-/// one, never a torn write. Disposing without a commit deletes it. The ingest directory sits inside the layout so the
-/// rename never crosses a filesystem (where it would become a copy, and no longer atomic).
+/// A file written in an ingest directory and made visible at its destination only by <see cref="CommitAsync"/>:
+/// flushed to disk, then renamed into place, so a reader sees the old file or the whole new one, never a torn write.
+/// Disposing without a commit deletes it. The ingest directory sits beside the destination (inside a layout, or the
+/// directory of a <c>config.json</c>) so the rename never crosses a filesystem (where it would become a copy, and no
+/// longer atomic).
 /// </summary>
 internal sealed class IngestFile : IAsyncDisposable
 {
@@ -22,14 +23,24 @@ internal sealed class IngestFile : IAsyncDisposable
     /// <summary>Unbuffered: writes go straight to the file, so memory holds only the caller's buffer.</summary>
     public Stream Stream => _stream;
 
-    public static IngestFile Create(string ingestDirectory)
+    /// <summary><paramref name="mode"/>: the file's permissions from its creation on (Unix), e.g. owner-only for secrets.</summary>
+    public static IngestFile Create(string ingestDirectory, UnixFileMode? mode = null)
     {
         Directory.CreateDirectory(ingestDirectory);
         // A fresh name per write: concurrent puts of one digest each get their own file, and the last rename wins
         // with identical bytes.
         var path = Path.Combine(ingestDirectory, Guid.NewGuid().ToString("N") + ".partial");
-        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0,
-            FileOptions.Asynchronous);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 0,
+            Options = FileOptions.Asynchronous,
+        };
+        if (mode is { } unixMode && !OperatingSystem.IsWindows())
+            options.UnixCreateMode = unixMode;
+        var stream = new FileStream(path, options);
         return new IngestFile(path, stream);
     }
 

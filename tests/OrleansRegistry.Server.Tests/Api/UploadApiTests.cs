@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using OrleansRegistry.Server.Tests.Infrastructure;
+using OrleansRegistry.TestSupport.Network;
 
 namespace OrleansRegistry.Server.Tests.Api;
 
@@ -527,7 +527,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
             Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
 
         // Chunk 1000-1999 declared in full, but only 400 of its bytes arrive before the connection goes away.
-        await using (var cut = await RawRequest.StartAsync(fixture.Registry.BaseAddress, "PATCH", location, 1000, "1000-1999"))
+        await using (var cut = await StartChunkAsync(fixture.Registry.BaseAddress, location, 1000, "1000-1999"))
         {
             await cut.SendAsync(data.AsMemory(1000, 400));
             // The server has the lease and wrote the partial bytes: the case where a tail must be discarded.
@@ -570,7 +570,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
             Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
 
         // Writer A sends the headers of 1000-2999 and half its body, then holds the request open.
-        await using var writerA = await RawRequest.StartAsync(fixture.Registry.BaseAddress, "PATCH", location, 2000, "1000-2999");
+        await using var writerA = await StartChunkAsync(fixture.Registry.BaseAddress, location, 2000, "1000-2999");
         await writerA.SendAsync(data.AsMemory(1000, 1000));
         await WaitUntilAsync(() => UploadDataLength(uuid) == 2000, "writer A's first half to reach the upload data");
 
@@ -607,7 +607,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var data = TestImages.RandomBytes(2000, 153);
         var (location, uuid) = await TestImages.StartUploadAsync(Client, repo);
 
-        await using var writer = await RawRequest.StartAsync(fixture.Registry.BaseAddress, "PATCH", location, 2000, "0-1999");
+        await using var writer = await StartChunkAsync(fixture.Registry.BaseAddress, location, 2000, "0-1999");
         await writer.SendAsync(data.AsMemory(0, 1000));
         await WaitUntilAsync(() => UploadDataLength(uuid) == 1000, "the writer's first half to reach the upload data");
 
@@ -709,74 +709,9 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         }
     }
 
-    /// <summary>
-    /// One HTTP/1.1 request over a raw socket, so a test controls exactly when (and whether) its body arrives:
-    /// HttpClient can neither hold a body half-sent on cue nor drop a connection mid-body.
-    /// </summary>
-    private sealed class RawRequest : IAsyncDisposable
-    {
-        private readonly TcpClient _tcp;
-        private readonly NetworkStream _stream;
-
-        private RawRequest(TcpClient tcp)
-        {
-            _tcp = tcp;
-            _stream = tcp.GetStream();
-        }
-
-        public static async Task<RawRequest> StartAsync(Uri server, string method, string path, long contentLength, string contentRange)
-        {
-            var tcp = new TcpClient { NoDelay = true };
-            await tcp.ConnectAsync(server.Host, server.Port).WaitAsync(SignalTimeout);
-            var request = new RawRequest(tcp);
-            var head = $"{method} {path} HTTP/1.1\r\nHost: {server.Host}:{server.Port}\r\n" +
-                       $"Content-Type: application/octet-stream\r\nContent-Length: {contentLength}\r\n" +
-                       $"Content-Range: {contentRange}\r\nConnection: close\r\n\r\n";
-            await request.SendAsync(Encoding.ASCII.GetBytes(head));
-            return request;
-        }
-
-        public async Task SendAsync(ReadOnlyMemory<byte> bytes)
-        {
-            await _stream.WriteAsync(bytes);
-            await _stream.FlushAsync();
-        }
-
-        /// <summary>Resets the connection, as a crashed client or a cut network would.</summary>
-        public void Drop()
-        {
-            _tcp.LingerState = new LingerOption(true, 0);
-            _tcp.Close();
-        }
-
-        /// <summary>The status code and headers (lower-cased names) of the response.</summary>
-        public async Task<(int Status, Dictionary<string, string> Headers)> ReadResponseHeadAsync(TimeSpan timeout)
-        {
-            using var cts = new CancellationTokenSource(timeout);
-            var received = new List<byte>();
-            var buffer = new byte[4096];
-            while (true)
-            {
-                var text = Encoding.ASCII.GetString(received.ToArray());
-                var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-                if (end >= 0)
-                {
-                    var lines = text[..end].Split("\r\n");
-                    var status = int.Parse(lines[0].Split(' ')[1]);
-                    var headers = lines.Skip(1).Select(l => l.Split(':', 2))
-                        .ToDictionary(p => p[0].Trim().ToLowerInvariant(), p => p[1].Trim());
-                    return (status, headers);
-                }
-                var read = await _stream.ReadAsync(buffer, cts.Token);
-                if (read == 0) throw new IOException($"connection closed before the response head; got: {text}");
-                received.AddRange(buffer.AsSpan(0, read).ToArray());
-            }
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            _tcp.Dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
+    /// <summary>A chunk PATCH whose body the test sends itself, when (and whether) it likes.</summary>
+    private static Task<RawHttpConnection> StartChunkAsync(Uri server, string location, long contentLength, string contentRange) =>
+        RawHttpConnection.SendAsync(server, $"PATCH {location} HTTP/1.1",
+            ["Content-Type: application/octet-stream", $"Content-Length: {contentLength}", $"Content-Range: {contentRange}", "Connection: close"],
+            ReadOnlyMemory<byte>.Empty, SignalTimeout);
 }

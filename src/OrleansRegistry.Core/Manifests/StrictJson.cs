@@ -5,25 +5,17 @@ namespace OrleansRegistry.Core;
 /// <summary>
 /// <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/> for documents from clients. JsonDocument
 /// accepts strings it cannot hand back: invalid UTF-8 bytes inside a string and escaped unpaired surrogates
-/// (<c>"\uD800"</c>) parse, then <c>GetString()</c> throws InvalidOperationException, which a caller expecting
-/// JsonException turns into a 500. Here every string and property name is decoded once, and any that cannot be is
-/// a JsonException like any other malformed JSON.
+/// (<c>"\uD800"</c>) parse, then <c>GetString()</c> throws InvalidOperationException (and so does Parse itself, for such a
+/// property name, when duplicate properties are refused), which a caller expecting JsonException turns into a 500.
+/// Here every string and property name is decoded first, and any that cannot be is a JsonException like any other
+/// malformed JSON.
 /// </summary>
 internal static class StrictJson
 {
     public static JsonDocument Parse(byte[] utf8, JsonDocumentOptions options)
     {
-        var document = JsonDocument.Parse(utf8, options);
-        try
-        {
-            CheckStrings(utf8, options);
-            return document;
-        }
-        catch
-        {
-            document.Dispose();
-            throw;
-        }
+        CheckStrings(utf8, options);
+        return JsonDocument.Parse(utf8, options);
     }
 
     private static void CheckStrings(ReadOnlySpan<byte> utf8, JsonDocumentOptions options)

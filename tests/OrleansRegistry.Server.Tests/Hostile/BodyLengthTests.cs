@@ -30,7 +30,7 @@ public sealed class BodyLengthTests(RegistryFixture fixture)
             data.AsMemory(0, 500));
 
         await AssertBlobAbsentAsync(repo, TestImages.Digest(data));
-        await RegistryState.AssertUnchangedAsync(fixture, before, repo);
+        await RegistryState.AssertEventuallyUnchangedAsync(fixture, before, repo);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class BodyLengthTests(RegistryFixture fixture)
 
         await AssertCutShortAsync($"PATCH {location}", data.Length, data.AsMemory(0, 500), "Content-Range: 0-999");
 
-        await RegistryState.AssertUnchangedAsync(fixture, before, repo);
+        await RegistryState.AssertEventuallyUnchangedAsync(fixture, before, repo);
         await AssertSessionRangeAsync(location, "0-0");
         await FinishAsync(repo, location, data);
     }
@@ -106,7 +106,7 @@ public sealed class BodyLengthTests(RegistryFixture fixture)
 
         await AssertCutShortAsync($"PUT {TestImages.WithDigest(location, TestImages.Digest(data))}", data.Length, data.AsMemory(0, 10));
 
-        await RegistryState.AssertUnchangedAsync(fixture, before, repo);
+        await RegistryState.AssertEventuallyUnchangedAsync(fixture, before, repo);
         await AssertBlobAbsentAsync(repo, TestImages.Digest(data));
         await AssertSessionRangeAsync(location, "0-0");
     }
@@ -122,7 +122,7 @@ public sealed class BodyLengthTests(RegistryFixture fixture)
         await AssertCutShortAsync($"PUT /v2/{repo}/manifests/v1", manifest.Length + 100, manifest,
             $"Content-Type: {TestImages.OciManifest}");
 
-        await RegistryState.AssertUnchangedAsync(fixture, before, repo);
+        await RegistryState.AssertEventuallyUnchangedAsync(fixture, before, repo);
         using var get = await Client.GetAsync($"v2/{repo}/manifests/{TestImages.Digest(manifest)}");
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
     }
@@ -170,8 +170,8 @@ public sealed class BodyLengthTests(RegistryFixture fixture)
     {
         await using var connection = await RawHttpConnection.SendAsync(fixture.Registry.BaseAddress, $"{requestLine} HTTP/1.1",
             [.. headers, "Content-Type: application/octet-stream", $"Content-Length: {contentLength}"], body, Bound);
-        connection.EndSending(); // the extra bytes are all there is: an incomplete request line is refused, not awaited
         var first = await connection.ReadResponseAsync(Bound);
+        connection.EndSending(); // the extra bytes are all there is: an incomplete request line is refused, not awaited
         RawHttpResponse? second = null;
         try { second = await connection.ReadResponseAsync(Bound); }
         catch (IOException) { }

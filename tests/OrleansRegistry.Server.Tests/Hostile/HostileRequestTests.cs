@@ -128,6 +128,12 @@ public sealed class HostileRequestTests(RegistryFixture fixture)
         { "PATCH", Session, $"{Octets}\nContent-Range: 9223372036854775806-9223372036854775807", "da", 416, "RANGE_INVALID" },
         { "PATCH", Session, $"{Octets}\nContent-Range: 0-1\0", "da", 400, null },
         { "PUT", $"{Session}?digest={Zero}", $"{Octets}\nContent-Range: {Huge}-{Huge}", "d", 416, "RANGE_INVALID" },
+
+        // ---- Content-Length that cannot frame a body: Kestrel refuses the request before the registry sees it ----
+        { "POST", $"/v2/{Repo}/blobs/uploads/?digest={Zero}", $"{Octets}\nContent-Length: 4\nContent-Length: 5", "data", 400, null },
+        { "POST", $"/v2/{Repo}/blobs/uploads/?digest={Zero}", $"{Octets}\nContent-Length: -1", "data", 400, null },
+        { "POST", $"/v2/{Repo}/blobs/uploads/?digest={Zero}", $"{Octets}\nContent-Length: {Huge}", "data", 400, null },
+        { "PATCH", Session, $"{Octets}\nContent-Length: 0x4", "data", 400, null },
     };
 
     [Theory]
@@ -163,7 +169,8 @@ public sealed class HostileRequestTests(RegistryFixture fixture)
     {
         var bytes = body is null ? [] : Encoding.Latin1.GetBytes(body);
         var lines = headers.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
-        if (body is not null) lines.Add($"Content-Length: {bytes.Length}");
+        if (body is not null && !lines.Any(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)))
+            lines.Add($"Content-Length: {bytes.Length}");
         lines.Add("Connection: close");
         await using var connection = await RawHttpConnection.SendAsync(fixture.Registry.BaseAddress,
             $"{method} {target} HTTP/1.1", lines, bytes, Bound);

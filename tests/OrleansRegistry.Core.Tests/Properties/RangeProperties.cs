@@ -49,7 +49,9 @@ public sealed class RangeProperties
     public void Bare_content_range_is_accepted_exactly_when_it_is_the_grammar_in_order_and_within_a_long() =>
         ParserProperties.GrammarText("0123456789-", 45).Sample(text =>
         {
-            var expected = BareContentRange.IsMatch(text) && text.Split('-') is [var s, var e]
+            // Surrounding whitespace is not the value's: HTTP strips it from header fields (RFC 9110 5.5), the parser too.
+            var value = text.Trim();
+            var expected = BareContentRange.IsMatch(value) && value.Split('-') is [var s, var e]
                 && long.TryParse(s, out var first) && long.TryParse(e, out var last) && first <= last;
             return ContentRange.TryParse(text, out _, out _) == expected;
         }, iter: 50_000);

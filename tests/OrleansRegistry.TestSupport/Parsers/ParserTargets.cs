@@ -127,6 +127,8 @@ public static class ParserTargets
         var text = Text(input);
         var parameters = AuthChallenge.ParseParameters(text);
         Check(parameters.Keys.All(k => k.Length > 0), $"challenge '{text}' gave an empty parameter name");
+        // No header value holds CR, LF or NUL (.NET refuses to build one, and no HTTP response carries one).
+        if (text.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0) return;
         var challenge = AuthChallenge.Parse(new AuthenticationHeaderValue("Bearer", text));
         Check(challenge.Scopes.All(s => s.Length > 0 && !s.Contains(' ')), $"challenge '{text}' gave a blank scope");
         // The whole header as a registry sends it, through .NET's header parsing too.

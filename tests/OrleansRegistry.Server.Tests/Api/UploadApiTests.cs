@@ -46,7 +46,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var data = TestImages.RandomBytes(5000, 101);
         var digest = TestImages.Digest(data);
 
-        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", Octets(data));
+        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", TestImages.Octets(data));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(digest, response.Headers.GetValues("Docker-Content-Digest").Single());
@@ -61,7 +61,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var data = TestImages.RandomBytes(5000, 102);
         var claimed = TestImages.Digest(TestImages.RandomBytes(5000, 103));
 
-        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={claimed}", Octets(data));
+        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={claimed}", TestImages.Octets(data));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(["DIGEST_INVALID"], await TestImages.ErrorCodesAsync(response));
@@ -76,7 +76,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
     {
         var repo = TestImages.UniqueRepo("up-mono-malformed");
 
-        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", Octets([1, 2, 3]));
+        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", TestImages.Octets([1, 2, 3]));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(["DIGEST_INVALID"], await TestImages.ErrorCodesAsync(response));
@@ -89,7 +89,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var data = TestImages.RandomBytes(3000, 104);
         var digest = TestImages.Sha512Digest(data);
 
-        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", Octets(data));
+        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", TestImages.Octets(data));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(data, await PullAsync($"/v2/{repo}/blobs/{digest}"));
@@ -141,7 +141,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         Assert.Contains(response.Headers.GetValues("Docker-Upload-UUID").Single(), location);
         await AssertBlobAbsentAsync(target, digest);
         // The session is a real one: the blob can be pushed through it.
-        using var put = await Client.PutAsync(TestImages.WithDigest(location, digest), Octets(data));
+        using var put = await Client.PutAsync(TestImages.WithDigest(location, digest), TestImages.Octets(data));
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         Assert.Equal(data, await PullAsync($"/v2/{target}/blobs/{digest}"));
     }
@@ -188,13 +188,13 @@ public sealed class UploadApiTests(RegistryFixture fixture)
 
         if (monolithic)
         {
-            using var post = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", Octets([]));
+            using var post = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", TestImages.Octets([]));
             Assert.Equal(HttpStatusCode.Created, post.StatusCode);
         }
         else
         {
             var (location, _) = await TestImages.StartUploadAsync(Client, repo);
-            using var put = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, digest), Octets([]));
+            using var put = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, digest), TestImages.Octets([]));
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
 
@@ -238,7 +238,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var digest = TestImages.Digest(data);
         var (location, _) = await TestImages.StartUploadAsync(Client, repo);
 
-        using var put = await Client.PutAsync(TestImages.WithDigest(location, digest), Octets(data));
+        using var put = await Client.PutAsync(TestImages.WithDigest(location, digest), TestImages.Octets(data));
 
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         Assert.Equal(digest, put.Headers.GetValues("Docker-Content-Digest").Single());
@@ -255,7 +255,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var digest = TestImages.Digest(data);
         var (location, uuid) = await TestImages.StartUploadAsync(Client, repo);
 
-        using var patch = await SendAsync(HttpMethod.Patch, location, chunkedTransfer ? new UnsizedContent(data) : Octets(data));
+        using var patch = await SendAsync(HttpMethod.Patch, location, chunkedTransfer ? new UnsizedContent(data) : TestImages.Octets(data));
         Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
         Assert.Equal($"0-{data.Length - 1}", TestImages.HeaderValue(patch, "Range"));
         Assert.Equal(uuid, patch.Headers.GetValues("Docker-Upload-UUID").Single());
@@ -366,7 +366,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var repo = TestImages.UniqueRepo("up-badrange");
         var data = TestImages.RandomBytes(50, 127);
         var (location, _) = await TestImages.StartUploadAsync(Client, repo);
-        var content = Octets(data);
+        var content = TestImages.Octets(data);
         Assert.True(content.Headers.TryAddWithoutValidation("Content-Range", contentRange));
 
         using var response = await SendAsync(HttpMethod.Patch, location, content);
@@ -394,7 +394,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var repo = TestImages.UniqueRepo("up-put-digest");
         var data = TestImages.RandomBytes(1000, 131);
         var (location, _) = await TestImages.StartUploadAsync(Client, repo);
-        using (var patch = await SendAsync(HttpMethod.Patch, location, Octets(data)))
+        using (var patch = await SendAsync(HttpMethod.Patch, location, TestImages.Octets(data)))
             Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
 
         using var put = await SendAsync(HttpMethod.Put, location + query, new ByteArrayContent([]));
@@ -413,7 +413,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var data = TestImages.RandomBytes(1000, 132);
         var wrong = TestImages.Digest(TestImages.RandomBytes(1000, 133));
         var (location, _) = await TestImages.StartUploadAsync(Client, repo);
-        using (var patch = await SendAsync(HttpMethod.Patch, location, Octets(data)))
+        using (var patch = await SendAsync(HttpMethod.Patch, location, TestImages.Octets(data)))
             Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
 
         using var put = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, wrong), new ByteArrayContent([]));
@@ -459,7 +459,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var data = TestImages.RandomBytes(100, 141);
         var digest = TestImages.Digest(data);
         var (location, _) = await TestImages.StartUploadAsync(Client, repo);
-        using (var put = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, digest), Octets(data)))
+        using (var put = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, digest), TestImages.Octets(data)))
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
 
         await AssertSessionUnknownAsync(location, digest);
@@ -472,7 +472,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var repo = TestImages.UniqueRepo("up-cancel");
         var data = TestImages.RandomBytes(100, 142);
         var (location, uuid) = await TestImages.StartUploadAsync(Client, repo);
-        using (var patch = await SendAsync(HttpMethod.Patch, location, Octets(data)))
+        using (var patch = await SendAsync(HttpMethod.Patch, location, TestImages.Octets(data)))
             Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
         Assert.True(Directory.Exists(UploadDirectory(uuid)), "upload data should exist while the session is open");
 
@@ -503,7 +503,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var data = TestImages.RandomBytes(100, 143);
         var digest = TestImages.Digest(data);
         var (location, uuid) = await TestImages.StartUploadAsync(Client, repoA);
-        using (var patch = await SendAsync(HttpMethod.Patch, location, Octets(data)))
+        using (var patch = await SendAsync(HttpMethod.Patch, location, TestImages.Octets(data)))
             Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
 
         await AssertSessionUnknownAsync($"/v2/{repoB}/blobs/uploads/{uuid}", digest);
@@ -623,17 +623,10 @@ public sealed class UploadApiTests(RegistryFixture fixture)
 
     // ---- helpers ----
 
-    private static ByteArrayContent Octets(byte[] data)
-    {
-        var content = new ByteArrayContent(data);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return content;
-    }
-
     /// <summary>Bytes start..end (inclusive) with the spec's bare Content-Range "start-end" (not RFC 9110's "bytes a-b/n").</summary>
     private static ByteArrayContent Chunk(byte[] data, int start, int end)
     {
-        var content = Octets(data[start..(end + 1)]);
+        var content = TestImages.Octets(data[start..(end + 1)]);
         Assert.True(content.Headers.TryAddWithoutValidation("Content-Range", $"{start}-{end}"));
         return content;
     }
@@ -667,7 +660,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var requests = new (HttpMethod Method, string Uri, HttpContent? Content)[]
         {
             (HttpMethod.Get, location, null),
-            (HttpMethod.Patch, location, Octets([1, 2, 3])),
+            (HttpMethod.Patch, location, TestImages.Octets([1, 2, 3])),
             (HttpMethod.Put, TestImages.WithDigest(location, digest), new ByteArrayContent([])),
             (HttpMethod.Delete, location, null),
         };

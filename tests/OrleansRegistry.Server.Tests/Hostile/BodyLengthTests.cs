@@ -211,9 +211,8 @@ public sealed class BodyLengthTests(RegistryFixture fixture)
         using var status = await Client.GetAsync(location);
         var range = TestImages.HeaderValue(status, "Range")!;
         var offset = range == "0-0" ? 0 : int.Parse(range.Split('-')[1]) + 1;
-        var content = new ByteArrayContent(data[offset..]);
-        content.Headers.ContentType = new("application/octet-stream");
-        using var put = await Client.PutAsync(TestImages.WithDigest(status.Headers.Location!.OriginalString, TestImages.Digest(data)), content);
+        using var put = await Client.PutAsync(TestImages.WithDigest(status.Headers.Location!.OriginalString, TestImages.Digest(data)),
+            TestImages.Octets(data[offset..]));
         Assert.True(put.StatusCode == HttpStatusCode.Created, $"finish: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
         Assert.Equal(data, await Client.GetByteArrayAsync($"v2/{repo}/blobs/{TestImages.Digest(data)}"));
     }

@@ -89,13 +89,8 @@ public sealed class HostileManifestTests(RegistryFixture fixture)
         var repo = TestImages.UniqueRepo("hostile-missing-child");
         var missing = TestImages.ImageManifest(TestImages.EmptyJson(), []);
         var index = TestImages.ImageIndex([(missing, TestImages.OciManifest)]);
-        var before = await RegistryState.CaptureAsync(fixture, repo);
 
-        using var response = await TestImages.PutManifestAsync(Client, repo, "v1", index, TestImages.OciIndex);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(["MANIFEST_BLOB_UNKNOWN"], await TestImages.ErrorCodesAsync(response));
-        await RegistryState.AssertUnchangedAsync(fixture, before, repo);
+        await AssertIndexRefusedAsync(repo, index);
     }
 
     [Fact]
@@ -151,18 +146,23 @@ public sealed class HostileManifestTests(RegistryFixture fixture)
     {
         var other = TestImages.UniqueRepo("hostile-other");
         var (image, _) = await TestImages.PushImageAsync(Client, other, "v1", seed: 8103);
-        var repo = TestImages.UniqueRepo("hostile-cross");
+
+        await AssertIndexRefusedAsync(TestImages.UniqueRepo("hostile-cross"), TestImages.ImageIndex([(image, TestImages.OciManifest)]));
+    }
+
+    // ---- helpers ----
+
+    /// <summary>PUT of the index is 400 MANIFEST_BLOB_UNKNOWN and changes nothing.</summary>
+    private async Task AssertIndexRefusedAsync(string repo, byte[] index)
+    {
         var before = await RegistryState.CaptureAsync(fixture, repo);
 
-        using var response = await TestImages.PutManifestAsync(Client, repo, "v1",
-            TestImages.ImageIndex([(image, TestImages.OciManifest)]), TestImages.OciIndex);
+        using var response = await TestImages.PutManifestAsync(Client, repo, "v1", index, TestImages.OciIndex);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(["MANIFEST_BLOB_UNKNOWN"], await TestImages.ErrorCodesAsync(response));
         await RegistryState.AssertUnchangedAsync(fixture, before, repo);
     }
-
-    // ---- helpers ----
 
     /// <summary>An index whose only child is the given digest (posing as an index).</summary>
     private static byte[] SelfIndex(string childDigest) => JsonSerializer.SerializeToUtf8Bytes(new

@@ -164,6 +164,32 @@ public sealed class HostileRequestTests(RegistryFixture fixture)
         await RegistryState.AssertUnchangedAsync(fixture, before, sentinel.Repository);
     }
 
+    [Fact] // end-4c announces sha512; a finish claiming sha256 is verified with sha256 (the data read back), never trusted
+    public async Task Finish_with_another_algorithm_than_announced_is_verified_with_the_claimed_one()
+    {
+        var repo = TestImages.UniqueRepo("hostile-algorithm");
+        var data = TestImages.RandomBytes(3000, 8301);
+        using var post = await fixture.Client.PostAsync($"v2/{repo}/blobs/uploads/?digest-algorithm=sha512", new ByteArrayContent([]));
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, post.StatusCode);
+        var location = post.Headers.Location!.OriginalString;
+        using (var patch = await fixture.Client.SendAsync(ChunkedUpload.Patch(location, new ByteArrayContent(data), 0, data.Length)))
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, patch.StatusCode);
+        var before = await RegistryState.CaptureAsync(fixture, repo);
+
+        // The sha512 of the data, written as if it were a sha256 (wrong length), and a sha256 of other bytes.
+        foreach (var claimed in new[] { "sha256:" + TestImages.Sha512Digest(data)[7..71], TestImages.Digest(data[1..]) })
+        {
+            using var wrong = await fixture.Client.PutAsync(TestImages.WithDigest(location, claimed), null);
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, wrong.StatusCode);
+            Assert.Equal(["DIGEST_INVALID"], await TestImages.ErrorCodesAsync(wrong));
+        }
+        await RegistryState.AssertUnchangedAsync(fixture, before, repo);
+
+        using var right = await fixture.Client.PutAsync(TestImages.WithDigest(location, TestImages.Digest(data)), null);
+        Assert.Equal(System.Net.HttpStatusCode.Created, right.StatusCode);
+        Assert.Equal(data, await fixture.Client.GetByteArrayAsync($"v2/{repo}/blobs/{TestImages.Digest(data)}"));
+    }
+
     /// <summary>Sends the request exactly as written (Content-Length of the body when one is given) and reads the answer.</summary>
     private async Task<RawHttpResponse> ExchangeAsync(string method, string target, string headers, string? body)
     {

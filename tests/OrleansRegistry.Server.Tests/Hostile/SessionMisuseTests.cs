@@ -32,7 +32,7 @@ public sealed class SessionMisuseTests(RegistryFixture fixture)
         using (var status = await Client.GetAsync(location))
             Assert.Equal("0-999", TestImages.HeaderValue(status, "Range"));
         // The owner finishes it as if nothing happened; the intruder's repository never sees the blob.
-        using (var put = await Client.PutAsync(TestImages.WithDigest(location, TestImages.Digest(data)), Octets(data[1000..])))
+        using (var put = await Client.PutAsync(TestImages.WithDigest(location, TestImages.Digest(data)), TestImages.Octets(data[1000..])))
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         await AssertBlobStatusAsync(intruder, TestImages.Digest(data), HttpStatusCode.NotFound);
         await AssertBlobStatusAsync(owner, TestImages.Digest(data), HttpStatusCode.OK);
@@ -44,7 +44,7 @@ public sealed class SessionMisuseTests(RegistryFixture fixture)
         var repo = TestImages.UniqueRepo("hostile-finished");
         var data = TestImages.RandomBytes(1500, 8202);
         var (location, uuid) = await TestImages.StartUploadAsync(Client, repo);
-        using (var put = await Client.PutAsync(TestImages.WithDigest(location, TestImages.Digest(data)), Octets(data)))
+        using (var put = await Client.PutAsync(TestImages.WithDigest(location, TestImages.Digest(data)), TestImages.Octets(data)))
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         var other = TestImages.UniqueRepo("hostile-finished-other");
         var before = await RegistryState.CaptureAsync(fixture, repo, other);
@@ -64,7 +64,7 @@ public sealed class SessionMisuseTests(RegistryFixture fixture)
         {
             () => new HttpRequestMessage(HttpMethod.Get, location),
             () => ChunkedUpload.Patch(location, new ByteArrayContent(data, offset, data.Length - offset), offset, data.Length - offset),
-            () => new HttpRequestMessage(HttpMethod.Put, TestImages.WithDigest(location, TestImages.Digest(data))) { Content = Octets(data[offset..]) },
+            () => new HttpRequestMessage(HttpMethod.Put, TestImages.WithDigest(location, TestImages.Digest(data))) { Content = TestImages.Octets(data[offset..]) },
             () => new HttpRequestMessage(HttpMethod.Delete, location),
         };
         foreach (var request in requests)
@@ -81,12 +81,5 @@ public sealed class SessionMisuseTests(RegistryFixture fixture)
     {
         using var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"v2/{repo}/blobs/{digest}"));
         Assert.Equal(expected, response.StatusCode);
-    }
-
-    private static ByteArrayContent Octets(byte[] data)
-    {
-        var content = new ByteArrayContent(data);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return content;
     }
 }

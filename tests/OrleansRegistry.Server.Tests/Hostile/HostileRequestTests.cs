@@ -143,8 +143,12 @@ public sealed class HostileRequestTests(RegistryFixture fixture)
     {
         var sentinel = await RegistryState.SentinelAsync(fixture.Client);
         target = target.Replace(Repo, sentinel.Repository).Replace(Blob, TestImages.Digest(sentinel.Layer));
+        string? session = null;
         if (target.Contains(Session))
-            target = target.Replace(Session, (await TestImages.StartUploadAsync(fixture.Client, sentinel.Repository)).Location);
+        {
+            session = (await TestImages.StartUploadAsync(fixture.Client, sentinel.Repository)).Location;
+            target = target.Replace(Session, session);
+        }
         var before = await RegistryState.CaptureAsync(fixture, sentinel.Repository);
 
         var response = await ExchangeAsync(method, target, headers, body);
@@ -162,6 +166,7 @@ public sealed class HostileRequestTests(RegistryFixture fixture)
         if (expectedStatus == 200 && method == "GET" && target.Contains("/blobs/"))
             Assert.Equal(sentinel.Layer, response.Body); // an ignored Range serves the whole blob
         await RegistryState.AssertUnchangedAsync(fixture, before, sentinel.Repository);
+        if (session is not null) Assert.Equal("0-0", await RegistryState.SessionRangeAsync(fixture.Client, session));
     }
 
     [Fact] // end-4c announces sha512; a finish claiming sha256 is verified with sha256 (the data read back), never trusted

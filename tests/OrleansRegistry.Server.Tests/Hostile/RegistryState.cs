@@ -25,10 +25,28 @@ public sealed record RegistryState(string Catalog, string Tags, string StoreFile
         }
         var store = Directory.Exists(fixture.DataDirectory)
             ? Directory.EnumerateFiles(fixture.DataDirectory, "*", SearchOption.AllDirectories)
-                .Select(f => $"{Path.GetRelativePath(fixture.DataDirectory, f)} {new FileInfo(f).Length}")
+                .Select(f => Describe(Path.GetRelativePath(fixture.DataDirectory, f), f))
                 .Order(StringComparer.Ordinal).ToList()
             : [];
         return new RegistryState(catalog, string.Join("\n", tags), string.Join("\n", store));
+    }
+
+    /// <summary>
+    /// A file of the store by path and length. An upload's data is listed by path alone: a chunk cut off mid-body may
+    /// leave a partial tail beyond the committed offset, which the next writer drops (IBlobStore.OpenUploadWriterAsync);
+    /// the committed offset is the session's Range, which the tests of sessions compare.
+    /// </summary>
+    private static string Describe(string relative, string path) =>
+        relative.StartsWith($"blobs{Path.DirectorySeparatorChar}uploads{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? relative
+            : $"{relative} {new FileInfo(path).Length}";
+
+    /// <summary>The Range (committed bytes) of an upload session, as its status GET reports it (end-13).</summary>
+    public static async Task<string?> SessionRangeAsync(HttpClient client, string location)
+    {
+        using var status = await client.GetAsync(location);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, status.StatusCode);
+        return TestImages.HeaderValue(status, "Range");
     }
 
     /// <summary>Asserts the state is what <paramref name="before"/> was, and that no path named with the marker exists.</summary>

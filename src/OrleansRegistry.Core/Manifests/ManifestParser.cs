@@ -77,7 +77,7 @@ public static class ManifestParser
         if (!SentTellsNothing(sent)) return false;
         try
         {
-            using var document = JsonDocument.Parse(body.ToArray(), JsonOptions);
+            using var document = StrictJson.Parse(body.ToArray(), JsonOptions);
             return document.RootElement.ValueKind == JsonValueKind.Object && IsSchema1(sent, document.RootElement);
         }
         catch (JsonException)
@@ -124,7 +124,7 @@ public static class ManifestParser
         try
         {
             // Parse over our own copy: JsonDocument keeps referring to the buffer until it is disposed.
-            return JsonDocument.Parse(body.ToArray(), Options(maxDepth));
+            return StrictJson.Parse(body.ToArray(), Options(maxDepth));
         }
         catch (JsonException e)
         {

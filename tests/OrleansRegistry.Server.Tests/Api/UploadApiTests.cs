@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using OrleansRegistry.Server.Tests.Infrastructure;
+using OrleansRegistry.TestSupport.Network;
 
 namespace OrleansRegistry.Server.Tests.Api;
 
@@ -46,7 +46,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var data = TestImages.RandomBytes(5000, 101);
         var digest = TestImages.Digest(data);
 
-        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", Octets(data));
+        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", TestImages.Octets(data));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(digest, response.Headers.GetValues("Docker-Content-Digest").Single());
@@ -61,7 +61,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var data = TestImages.RandomBytes(5000, 102);
         var claimed = TestImages.Digest(TestImages.RandomBytes(5000, 103));
 
-        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={claimed}", Octets(data));
+        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={claimed}", TestImages.Octets(data));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(["DIGEST_INVALID"], await TestImages.ErrorCodesAsync(response));
@@ -76,7 +76,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
     {
         var repo = TestImages.UniqueRepo("up-mono-malformed");
 
-        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", Octets([1, 2, 3]));
+        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", TestImages.Octets([1, 2, 3]));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(["DIGEST_INVALID"], await TestImages.ErrorCodesAsync(response));
@@ -89,7 +89,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var data = TestImages.RandomBytes(3000, 104);
         var digest = TestImages.Sha512Digest(data);
 
-        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", Octets(data));
+        using var response = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", TestImages.Octets(data));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(data, await PullAsync($"/v2/{repo}/blobs/{digest}"));
@@ -141,7 +141,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         Assert.Contains(response.Headers.GetValues("Docker-Upload-UUID").Single(), location);
         await AssertBlobAbsentAsync(target, digest);
         // The session is a real one: the blob can be pushed through it.
-        using var put = await Client.PutAsync(TestImages.WithDigest(location, digest), Octets(data));
+        using var put = await Client.PutAsync(TestImages.WithDigest(location, digest), TestImages.Octets(data));
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         Assert.Equal(data, await PullAsync($"/v2/{target}/blobs/{digest}"));
     }
@@ -188,13 +188,13 @@ public sealed class UploadApiTests(RegistryFixture fixture)
 
         if (monolithic)
         {
-            using var post = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", Octets([]));
+            using var post = await Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", TestImages.Octets([]));
             Assert.Equal(HttpStatusCode.Created, post.StatusCode);
         }
         else
         {
             var (location, _) = await TestImages.StartUploadAsync(Client, repo);
-            using var put = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, digest), Octets([]));
+            using var put = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, digest), TestImages.Octets([]));
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
 
@@ -238,7 +238,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var digest = TestImages.Digest(data);
         var (location, _) = await TestImages.StartUploadAsync(Client, repo);
 
-        using var put = await Client.PutAsync(TestImages.WithDigest(location, digest), Octets(data));
+        using var put = await Client.PutAsync(TestImages.WithDigest(location, digest), TestImages.Octets(data));
 
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         Assert.Equal(digest, put.Headers.GetValues("Docker-Content-Digest").Single());
@@ -255,7 +255,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var digest = TestImages.Digest(data);
         var (location, uuid) = await TestImages.StartUploadAsync(Client, repo);
 
-        using var patch = await SendAsync(HttpMethod.Patch, location, chunkedTransfer ? new UnsizedContent(data) : Octets(data));
+        using var patch = await SendAsync(HttpMethod.Patch, location, chunkedTransfer ? new UnsizedContent(data) : TestImages.Octets(data));
         Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
         Assert.Equal($"0-{data.Length - 1}", TestImages.HeaderValue(patch, "Range"));
         Assert.Equal(uuid, patch.Headers.GetValues("Docker-Upload-UUID").Single());
@@ -366,7 +366,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var repo = TestImages.UniqueRepo("up-badrange");
         var data = TestImages.RandomBytes(50, 127);
         var (location, _) = await TestImages.StartUploadAsync(Client, repo);
-        var content = Octets(data);
+        var content = TestImages.Octets(data);
         Assert.True(content.Headers.TryAddWithoutValidation("Content-Range", contentRange));
 
         using var response = await SendAsync(HttpMethod.Patch, location, content);
@@ -394,7 +394,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var repo = TestImages.UniqueRepo("up-put-digest");
         var data = TestImages.RandomBytes(1000, 131);
         var (location, _) = await TestImages.StartUploadAsync(Client, repo);
-        using (var patch = await SendAsync(HttpMethod.Patch, location, Octets(data)))
+        using (var patch = await SendAsync(HttpMethod.Patch, location, TestImages.Octets(data)))
             Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
 
         using var put = await SendAsync(HttpMethod.Put, location + query, new ByteArrayContent([]));
@@ -413,7 +413,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var data = TestImages.RandomBytes(1000, 132);
         var wrong = TestImages.Digest(TestImages.RandomBytes(1000, 133));
         var (location, _) = await TestImages.StartUploadAsync(Client, repo);
-        using (var patch = await SendAsync(HttpMethod.Patch, location, Octets(data)))
+        using (var patch = await SendAsync(HttpMethod.Patch, location, TestImages.Octets(data)))
             Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
 
         using var put = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, wrong), new ByteArrayContent([]));
@@ -459,7 +459,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var data = TestImages.RandomBytes(100, 141);
         var digest = TestImages.Digest(data);
         var (location, _) = await TestImages.StartUploadAsync(Client, repo);
-        using (var put = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, digest), Octets(data)))
+        using (var put = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, digest), TestImages.Octets(data)))
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
 
         await AssertSessionUnknownAsync(location, digest);
@@ -472,7 +472,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var repo = TestImages.UniqueRepo("up-cancel");
         var data = TestImages.RandomBytes(100, 142);
         var (location, uuid) = await TestImages.StartUploadAsync(Client, repo);
-        using (var patch = await SendAsync(HttpMethod.Patch, location, Octets(data)))
+        using (var patch = await SendAsync(HttpMethod.Patch, location, TestImages.Octets(data)))
             Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
         Assert.True(Directory.Exists(UploadDirectory(uuid)), "upload data should exist while the session is open");
 
@@ -503,7 +503,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var data = TestImages.RandomBytes(100, 143);
         var digest = TestImages.Digest(data);
         var (location, uuid) = await TestImages.StartUploadAsync(Client, repoA);
-        using (var patch = await SendAsync(HttpMethod.Patch, location, Octets(data)))
+        using (var patch = await SendAsync(HttpMethod.Patch, location, TestImages.Octets(data)))
             Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
 
         await AssertSessionUnknownAsync($"/v2/{repoB}/blobs/uploads/{uuid}", digest);
@@ -527,7 +527,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
             Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
 
         // Chunk 1000-1999 declared in full, but only 400 of its bytes arrive before the connection goes away.
-        await using (var cut = await RawRequest.StartAsync(fixture.Registry.BaseAddress, "PATCH", location, 1000, "1000-1999"))
+        await using (var cut = await StartChunkAsync(fixture.Registry.BaseAddress, location, 1000, "1000-1999"))
         {
             await cut.SendAsync(data.AsMemory(1000, 400));
             // The server has the lease and wrote the partial bytes: the case where a tail must be discarded.
@@ -570,7 +570,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
             Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
 
         // Writer A sends the headers of 1000-2999 and half its body, then holds the request open.
-        await using var writerA = await RawRequest.StartAsync(fixture.Registry.BaseAddress, "PATCH", location, 2000, "1000-2999");
+        await using var writerA = await StartChunkAsync(fixture.Registry.BaseAddress, location, 2000, "1000-2999");
         await writerA.SendAsync(data.AsMemory(1000, 1000));
         await WaitUntilAsync(() => UploadDataLength(uuid) == 2000, "writer A's first half to reach the upload data");
 
@@ -607,7 +607,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var data = TestImages.RandomBytes(2000, 153);
         var (location, uuid) = await TestImages.StartUploadAsync(Client, repo);
 
-        await using var writer = await RawRequest.StartAsync(fixture.Registry.BaseAddress, "PATCH", location, 2000, "0-1999");
+        await using var writer = await StartChunkAsync(fixture.Registry.BaseAddress, location, 2000, "0-1999");
         await writer.SendAsync(data.AsMemory(0, 1000));
         await WaitUntilAsync(() => UploadDataLength(uuid) == 1000, "the writer's first half to reach the upload data");
 
@@ -623,17 +623,10 @@ public sealed class UploadApiTests(RegistryFixture fixture)
 
     // ---- helpers ----
 
-    private static ByteArrayContent Octets(byte[] data)
-    {
-        var content = new ByteArrayContent(data);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return content;
-    }
-
     /// <summary>Bytes start..end (inclusive) with the spec's bare Content-Range "start-end" (not RFC 9110's "bytes a-b/n").</summary>
     private static ByteArrayContent Chunk(byte[] data, int start, int end)
     {
-        var content = Octets(data[start..(end + 1)]);
+        var content = TestImages.Octets(data[start..(end + 1)]);
         Assert.True(content.Headers.TryAddWithoutValidation("Content-Range", $"{start}-{end}"));
         return content;
     }
@@ -667,7 +660,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var requests = new (HttpMethod Method, string Uri, HttpContent? Content)[]
         {
             (HttpMethod.Get, location, null),
-            (HttpMethod.Patch, location, Octets([1, 2, 3])),
+            (HttpMethod.Patch, location, TestImages.Octets([1, 2, 3])),
             (HttpMethod.Put, TestImages.WithDigest(location, digest), new ByteArrayContent([])),
             (HttpMethod.Delete, location, null),
         };
@@ -709,74 +702,9 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         }
     }
 
-    /// <summary>
-    /// One HTTP/1.1 request over a raw socket, so a test controls exactly when (and whether) its body arrives:
-    /// HttpClient can neither hold a body half-sent on cue nor drop a connection mid-body.
-    /// </summary>
-    private sealed class RawRequest : IAsyncDisposable
-    {
-        private readonly TcpClient _tcp;
-        private readonly NetworkStream _stream;
-
-        private RawRequest(TcpClient tcp)
-        {
-            _tcp = tcp;
-            _stream = tcp.GetStream();
-        }
-
-        public static async Task<RawRequest> StartAsync(Uri server, string method, string path, long contentLength, string contentRange)
-        {
-            var tcp = new TcpClient { NoDelay = true };
-            await tcp.ConnectAsync(server.Host, server.Port).WaitAsync(SignalTimeout);
-            var request = new RawRequest(tcp);
-            var head = $"{method} {path} HTTP/1.1\r\nHost: {server.Host}:{server.Port}\r\n" +
-                       $"Content-Type: application/octet-stream\r\nContent-Length: {contentLength}\r\n" +
-                       $"Content-Range: {contentRange}\r\nConnection: close\r\n\r\n";
-            await request.SendAsync(Encoding.ASCII.GetBytes(head));
-            return request;
-        }
-
-        public async Task SendAsync(ReadOnlyMemory<byte> bytes)
-        {
-            await _stream.WriteAsync(bytes);
-            await _stream.FlushAsync();
-        }
-
-        /// <summary>Resets the connection, as a crashed client or a cut network would.</summary>
-        public void Drop()
-        {
-            _tcp.LingerState = new LingerOption(true, 0);
-            _tcp.Close();
-        }
-
-        /// <summary>The status code and headers (lower-cased names) of the response.</summary>
-        public async Task<(int Status, Dictionary<string, string> Headers)> ReadResponseHeadAsync(TimeSpan timeout)
-        {
-            using var cts = new CancellationTokenSource(timeout);
-            var received = new List<byte>();
-            var buffer = new byte[4096];
-            while (true)
-            {
-                var text = Encoding.ASCII.GetString(received.ToArray());
-                var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-                if (end >= 0)
-                {
-                    var lines = text[..end].Split("\r\n");
-                    var status = int.Parse(lines[0].Split(' ')[1]);
-                    var headers = lines.Skip(1).Select(l => l.Split(':', 2))
-                        .ToDictionary(p => p[0].Trim().ToLowerInvariant(), p => p[1].Trim());
-                    return (status, headers);
-                }
-                var read = await _stream.ReadAsync(buffer, cts.Token);
-                if (read == 0) throw new IOException($"connection closed before the response head; got: {text}");
-                received.AddRange(buffer.AsSpan(0, read).ToArray());
-            }
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            _tcp.Dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
+    /// <summary>A chunk PATCH whose body the test sends itself, when (and whether) it likes.</summary>
+    private static Task<RawHttpConnection> StartChunkAsync(Uri server, string location, long contentLength, string contentRange) =>
+        RawHttpConnection.SendAsync(server, $"PATCH {location} HTTP/1.1",
+            ["Content-Type: application/octet-stream", $"Content-Length: {contentLength}", $"Content-Range: {contentRange}", "Connection: close"],
+            ReadOnlyMemory<byte>.Empty, SignalTimeout);
 }

@@ -67,12 +67,12 @@ public sealed class UploadExpiryTests : IAsyncLifetime
         var sessioned = TestImages.RandomBytes(2000, 202);
         var sessionedDigest = TestImages.Digest(sessioned);
         var (finishedLocation, _) = await TestImages.StartUploadAsync(Client, repo);
-        using (var put = await Client.PutAsync(TestImages.WithDigest(finishedLocation, sessionedDigest), Octets(sessioned)))
+        using (var put = await Client.PutAsync(TestImages.WithDigest(finishedLocation, sessionedDigest), TestImages.Octets(sessioned)))
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
 
         // Abandoned: one with data written, one never written to.
         var (withData, withDataId) = await TestImages.StartUploadAsync(Client, repo);
-        using (var patch = await Client.PatchAsync(withData, Octets(TestImages.RandomBytes(500, 203))))
+        using (var patch = await Client.PatchAsync(withData, TestImages.Octets(TestImages.RandomBytes(500, 203))))
             Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
         var (empty, emptyId) = await TestImages.StartUploadAsync(Client, repo);
         Assert.True(File.Exists(UploadData(withDataId)), "the abandoned upload should have data before the sweep");
@@ -91,7 +91,7 @@ public sealed class UploadExpiryTests : IAsyncLifetime
             using var status = await Client.GetAsync(location);
             Assert.Equal(HttpStatusCode.NotFound, status.StatusCode);
             Assert.Equal(["BLOB_UPLOAD_UNKNOWN"], await TestImages.ErrorCodesAsync(status));
-            using var patch = await Client.PatchAsync(location, Octets([1, 2, 3]));
+            using var patch = await Client.PatchAsync(location, TestImages.Octets([1, 2, 3]));
             Assert.Equal(HttpStatusCode.NotFound, patch.StatusCode);
         }
 
@@ -106,11 +106,4 @@ public sealed class UploadExpiryTests : IAsyncLifetime
     private string UploadDirectory(string uuid) => Path.Combine(_dataDirectory, "blobs", "uploads", uuid);
 
     private string UploadData(string uuid) => Path.Combine(UploadDirectory(uuid), "data");
-
-    private static ByteArrayContent Octets(byte[] data)
-    {
-        var content = new ByteArrayContent(data);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return content;
-    }
 }

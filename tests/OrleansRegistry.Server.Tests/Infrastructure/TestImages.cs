@@ -22,12 +22,19 @@ public static class TestImages
 
     public static string UniqueRepo(string prefix) => $"{prefix}/r{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 12, 200)];
 
+    /// <summary>Blob bytes as an upload sends them (Content-Type: application/octet-stream).</summary>
+    public static ByteArrayContent Octets(byte[] data)
+    {
+        var content = new ByteArrayContent(data);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return content;
+    }
+
     /// <summary>Monolithic upload (POST ?digest=); asserts 201.</summary>
     public static async Task<string> PushBlobAsync(HttpClient client, string repo, byte[] data)
     {
         var digest = Digest(data);
-        using var content = new ByteArrayContent(data);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var content = Octets(data);
         using var response = await client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", content);
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         return digest;

@@ -90,13 +90,13 @@ public sealed class ClusterScriptTests : IDisposable
         AssertUploadLocation(location, repo, uuid);
         var half = blob.Length / 2;
 
-        using (var first = new HttpRequestMessage(HttpMethod.Patch, location) { Content = Octets(blob[..half]) })
+        using (var first = new HttpRequestMessage(HttpMethod.Patch, location) { Content = TestImages.Octets(blob[..half]) })
         {
             first.Content.Headers.TryAddWithoutValidation("Content-Range", $"0-{half - 1}");
             first.Headers.ExpectContinue = true;
             location = await SendChunkAsync(client, first, repo, uuid, half);
         }
-        using (var second = new HttpRequestMessage(HttpMethod.Patch, location) { Content = Octets(blob[half..]) })
+        using (var second = new HttpRequestMessage(HttpMethod.Patch, location) { Content = TestImages.Octets(blob[half..]) })
         {
             second.Headers.TransferEncodingChunked = true;
             location = await SendChunkAsync(client, second, repo, uuid, blob.Length);
@@ -127,13 +127,6 @@ public sealed class ClusterScriptTests : IDisposable
         Assert.NotNull(location);
         Assert.StartsWith($"/v2/{repo}/blobs/uploads/{uuid}", location);
         Assert.DoesNotContain("://", location);
-    }
-
-    private static ByteArrayContent Octets(byte[] data)
-    {
-        var content = new ByteArrayContent(data);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return content;
     }
 
     private static async Task AssertServesImageAsync(HttpClient client, string repo, byte[] manifest, byte[][] blobs)

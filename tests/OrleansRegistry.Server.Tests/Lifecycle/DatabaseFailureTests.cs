@@ -31,13 +31,13 @@ public sealed class DatabaseFailureTests(RegistryFixture fixture) : IClassFixtur
         if (!monolithic)
         {
             (location, _) = await TestImages.StartUploadAsync(Client, repo);
-            using var patch = await Client.PatchAsync(location, Octets(data));
+            using var patch = await Client.PatchAsync(location, TestImages.Octets(data));
             Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
         }
 
         using (var response = await WithConnectionKilledAsync("blob_links", () => monolithic
-                   ? Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", Octets(data))
-                   : Client.PutAsync(TestImages.WithDigest(location!, digest), Octets([]))))
+                   ? Client.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", TestImages.Octets(data))
+                   : Client.PutAsync(TestImages.WithDigest(location!, digest), TestImages.Octets([]))))
         {
             Assert.True(response.StatusCode == HttpStatusCode.Created,
                 $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -127,12 +127,5 @@ public sealed class DatabaseFailureTests(RegistryFixture fixture) : IClassFixtur
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         return await command.ExecuteScalarAsync();
-    }
-
-    private static ByteArrayContent Octets(byte[] data)
-    {
-        var content = new ByteArrayContent(data);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return content;
     }
 }

@@ -47,7 +47,7 @@ public sealed record Schema1Manifest(
     public static Schema1Manifest Parse(ReadOnlySpan<byte> payload)
     {
         JsonDocument document;
-        try { document = JsonDocument.Parse(payload.ToArray(), JsonOptions); }
+        try { document = StrictJson.Parse(payload.ToArray(), JsonOptions); }
         catch (JsonException e) { throw Invalid($"the signed payload is not valid JSON: {e.Message}"); }
         using (document)
         {

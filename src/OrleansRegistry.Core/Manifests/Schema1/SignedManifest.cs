@@ -88,7 +88,7 @@ public sealed class SignedManifest
     {
         var bytes = document.ToArray();
         JsonDocument json;
-        try { json = JsonDocument.Parse(bytes, JsonOptions); }
+        try { json = StrictJson.Parse(bytes, JsonOptions); }
         catch (JsonException e) { throw new RegistryException(ErrorCatalog.ManifestInvalid, $"manifest is not valid JSON: {e.Message}"); }
 
         List<Schema1Signature> signatures;
@@ -269,7 +269,7 @@ public sealed class SignedManifest
         string? time = null;
         try
         {
-            using var parsed = JsonDocument.Parse(protectedBytes, JsonOptions);
+            using var parsed = StrictJson.Parse(protectedBytes, JsonOptions);
             var root = parsed.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw Unverified($"{path}.protected is not a JSON object");
             if (!root.TryGetProperty("formatLength", out var length) || length.ValueKind != JsonValueKind.Number || !length.TryGetInt32(out formatLength))

@@ -1,0 +1,102 @@
+using System.Text.Json;
+
+namespace OrleansRegistry.TestSupport.Interop;
+
+/// <summary>The parts of <c>podman image inspect</c> a registry round trip must keep: the image id (its config's
+/// digest), the manifest digest it was pulled by, and the layers' diff ids.</summary>
+public sealed record PodmanImage(string Id, string Digest, IReadOnlyList<string> Layers);
+
+/// <summary>
+/// podman 4.3.1 (Debian) as a registry client with a private, throw-away world: image storage (<c>vfs</c>: no
+/// overlay mounts, no fuse), run and tmp directories, auth file and blob-info cache all live in one temporary
+/// directory, so nothing touches the machine's <c>/var/lib/containers</c>, <c>/run/containers</c> or any home. No
+/// container ever runs, so no runtime, network or cgroup set-up is needed. Meant for a root test process (the test
+/// machines and CI): rootless podman would need <c>/etc/subuid</c> ranges.
+/// </summary>
+/// <remarks>
+/// <c>_CONTAINERS_ROOTLESS_UID</c> is the trick <see cref="Skopeo"/> uses: containers/image then keeps its blob-info
+/// cache (and containers/common its network config) under <c>XDG_*</c> here instead of in <c>/var/lib/containers</c>
+/// and <c>/etc/cni</c>, while podman itself still runs as root (it tests <c>_CONTAINERS_USERNS_CONFIGURED</c>, unset).
+/// A cache shared between runs would also make podman try cross-repository mounts from registries long gone.
+/// </remarks>
+public sealed class Podman : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    private readonly TempDirectory _home = new();
+    private readonly Dictionary<string, string> _environment;
+
+    public Podman()
+    {
+        var runtime = Directory.CreateDirectory(_home.Child("xdg-run"));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(runtime.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        AuthFile = _home.Child("auth.json");
+        // podman refuses a --authfile that does not exist yet, even for a pull that needs no credentials.
+        File.WriteAllText(AuthFile, """{ "auths": {} }""");
+        _environment = new Dictionary<string, string>
+        {
+            ["_CONTAINERS_ROOTLESS_UID"] = "65534",
+            ["XDG_DATA_HOME"] = _home.Child("xdg-data"),
+            ["XDG_CONFIG_HOME"] = _home.Child("xdg-config"),
+            ["XDG_RUNTIME_DIR"] = runtime.FullName,
+            ["HOME"] = _home.Path, // nor ~/.docker/config.json, which containers/image would read as a fallback
+            ["REGISTRY_AUTH_FILE"] = AuthFile,
+        };
+    }
+
+    /// <summary>The containers-auth.json <c>podman login</c> writes (Docker's <c>auths</c> format).</summary>
+    public string AuthFile { get; }
+
+    /// <summary><c>podman login</c> over plain HTTP; the result is returned unchecked (a refused login is a test's point).</summary>
+    public Task<CommandResult> LoginAsync(string registry, string user, string password) =>
+        RunAsync(["login", "--tls-verify=false", "--authfile", AuthFile, "--username", user, "--password", password, registry]);
+
+    /// <summary>Loads an OCI layout's tagged image into the store and returns its image id.</summary>
+    public async Task<string> LoadAsync(OciLayout layout, string tag) =>
+        (await RunAsync(["pull", "--quiet", layout.Reference(tag)])).EnsureSuccess().StdoutText.Trim();
+
+    public async Task TagAsync(string image, string name) => (await RunAsync(["tag", image, name])).EnsureSuccess();
+
+    /// <summary><c>podman push</c> with the stored login; returns the result unchecked, and the pushed manifest's digest on success.</summary>
+    public async Task<(CommandResult Result, string? Digest)> PushAsync(string name, string destination)
+    {
+        var digestFile = _home.Child($"digest-{Guid.NewGuid():N}");
+        var result = await RunAsync(["push", "--tls-verify=false", "--authfile", AuthFile, "--digestfile", digestFile, name, destination]);
+        return (result, File.Exists(digestFile) ? (await File.ReadAllTextAsync(digestFile)).Trim() : null);
+    }
+
+    /// <summary><c>podman pull</c> with the stored login; returns the image id.</summary>
+    public async Task<string> PullAsync(string reference) =>
+        (await RunAsync(["pull", "--quiet", "--tls-verify=false", "--authfile", AuthFile, reference])).EnsureSuccess().StdoutText.Trim();
+
+    /// <summary>Removes every local image, so a later pull has to fetch everything from the registry.</summary>
+    public async Task RemoveAllImagesAsync()
+    {
+        (await RunAsync(["rmi", "--all", "--force"])).EnsureSuccess();
+        Assert.Empty(await ImageIdsAsync());
+    }
+
+    public async Task<IReadOnlyList<string>> ImageIdsAsync() =>
+        (await RunAsync(["images", "--quiet", "--no-trunc"])).EnsureSuccess().StdoutText
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public async Task<PodmanImage> InspectAsync(string image)
+    {
+        var result = (await RunAsync(["image", "inspect", image])).EnsureSuccess();
+        using var json = JsonDocument.Parse(result.Stdout);
+        var found = json.RootElement[0];
+        return new PodmanImage(
+            found.GetProperty("Id").GetString()!,
+            found.GetProperty("Digest").GetString()!,
+            found.GetProperty("RootFS").GetProperty("Layers").EnumerateArray().Select(l => l.GetString()!).ToList());
+    }
+
+    private Task<CommandResult> RunAsync(string[] arguments) =>
+        ExternalCommand.RunAsync("podman",
+        [
+            "--root", _home.Child("root"), "--runroot", _home.Child("runroot"), "--tmpdir", _home.Child("tmp"),
+            "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "none", .. arguments,
+        ], _environment, Timeout);
+
+    public void Dispose() => _home.Dispose();
+}

@@ -23,23 +23,24 @@ public sealed class Podman : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
-    private readonly TempDirectory _home = new();
+    // Lowercase only: podman names an image loaded from oci:DIR after DIR, and a name must be lowercase.
+    private readonly string _home = Path.Combine(Path.GetTempPath(), $"oreg-podman-{Guid.NewGuid():N}");
     private readonly Dictionary<string, string> _environment;
 
     public Podman()
     {
-        var runtime = Directory.CreateDirectory(_home.Child("xdg-run"));
+        var runtime = Directory.CreateDirectory(Child("xdg-run"));
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(runtime.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        AuthFile = _home.Child("auth.json");
+        AuthFile = Child("auth.json");
         // podman refuses a --authfile that does not exist yet, even for a pull that needs no credentials.
         File.WriteAllText(AuthFile, """{ "auths": {} }""");
         _environment = new Dictionary<string, string>
         {
             ["_CONTAINERS_ROOTLESS_UID"] = "65534",
-            ["XDG_DATA_HOME"] = _home.Child("xdg-data"),
-            ["XDG_CONFIG_HOME"] = _home.Child("xdg-config"),
+            ["XDG_DATA_HOME"] = Child("xdg-data"),
+            ["XDG_CONFIG_HOME"] = Child("xdg-config"),
             ["XDG_RUNTIME_DIR"] = runtime.FullName,
-            ["HOME"] = _home.Path, // nor ~/.docker/config.json, which containers/image would read as a fallback
+            ["HOME"] = _home, // nor ~/.docker/config.json, which containers/image would read as a fallback
             ["REGISTRY_AUTH_FILE"] = AuthFile,
         };
     }
@@ -47,20 +48,28 @@ public sealed class Podman : IDisposable
     /// <summary>The containers-auth.json <c>podman login</c> writes (Docker's <c>auths</c> format).</summary>
     public string AuthFile { get; }
 
-    /// <summary><c>podman login</c> over plain HTTP; the result is returned unchecked (a refused login is a test's point).</summary>
-    public Task<CommandResult> LoginAsync(string registry, string user, string password) =>
-        RunAsync(["login", "--tls-verify=false", "--authfile", AuthFile, "--username", user, "--password", password, registry]);
+    /// <summary>
+    /// <c>podman login</c> over plain HTTP into <see cref="AuthFile"/> (or <paramref name="authFile"/>, e.g. a Docker
+    /// <c>config.json</c>); the result is returned unchecked (a refused login is a test's point).
+    /// </summary>
+    public Task<CommandResult> LoginAsync(string registry, string user, string password, string? authFile = null) =>
+        RunAsync(["login", "--tls-verify=false", "--authfile", authFile ?? AuthFile, "--username", user, "--password", password, registry]);
 
     /// <summary>Loads an OCI layout's tagged image into the store and returns its image id.</summary>
-    public async Task<string> LoadAsync(OciLayout layout, string tag) =>
-        (await RunAsync(["pull", "--quiet", layout.Reference(tag)])).EnsureSuccess().StdoutText.Trim();
+    public async Task<string> LoadAsync(OciLayout layout, string tag)
+    {
+        // Through a link with a lowercase path: the layout's own directory may have capitals podman refuses in a name.
+        var link = Child($"layout-{Guid.NewGuid():N}");
+        Directory.CreateSymbolicLink(link, layout.Directory);
+        return (await RunAsync(["pull", "--quiet", $"oci:{link}:{tag}"])).EnsureSuccess().StdoutText.Trim();
+    }
 
     public async Task TagAsync(string image, string name) => (await RunAsync(["tag", image, name])).EnsureSuccess();
 
     /// <summary><c>podman push</c> with the stored login; returns the result unchecked, and the pushed manifest's digest on success.</summary>
     public async Task<(CommandResult Result, string? Digest)> PushAsync(string name, string destination)
     {
-        var digestFile = _home.Child($"digest-{Guid.NewGuid():N}");
+        var digestFile = Child($"digest-{Guid.NewGuid():N}");
         var result = await RunAsync(["push", "--tls-verify=false", "--authfile", AuthFile, "--digestfile", digestFile, name, destination]);
         return (result, File.Exists(digestFile) ? (await File.ReadAllTextAsync(digestFile)).Trim() : null);
     }
@@ -94,9 +103,14 @@ public sealed class Podman : IDisposable
     private Task<CommandResult> RunAsync(string[] arguments) =>
         ExternalCommand.RunAsync("podman",
         [
-            "--root", _home.Child("root"), "--runroot", _home.Child("runroot"), "--tmpdir", _home.Child("tmp"),
+            "--root", Child("root"), "--runroot", Child("runroot"), "--tmpdir", Child("tmp"),
             "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "none", .. arguments,
         ], _environment, Timeout);
 
-    public void Dispose() => _home.Dispose();
+    private string Child(string name) => Path.Combine(_home, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_home, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
 }

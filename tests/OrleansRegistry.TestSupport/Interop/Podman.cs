@@ -23,8 +23,9 @@ public sealed class Podman : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
-    // Lowercase only: podman names an image loaded from oci:DIR after DIR, and a name must be lowercase.
-    private readonly string _home = Path.Combine(Path.GetTempPath(), $"oreg-podman-{Guid.NewGuid():N}");
+    // Lowercase only: podman names an image loaded from oci:DIR after DIR, and a name must be lowercase. Short: podman
+    // refuses a run root longer than 50 characters.
+    private readonly string _home = Path.Combine(Path.GetTempPath(), $"oreg-pm-{Guid.NewGuid().ToString("N")[..12]}");
     private readonly Dictionary<string, string> _environment;
 
     public Podman()
@@ -103,7 +104,7 @@ public sealed class Podman : IDisposable
     private Task<CommandResult> RunAsync(string[] arguments) =>
         ExternalCommand.RunAsync("podman",
         [
-            "--root", Child("root"), "--runroot", Child("runroot"), "--tmpdir", Child("tmp"),
+            "--root", Child("root"), "--runroot", Child("run"), "--tmpdir", Child("tmp"),
             "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "none", .. arguments,
         ], _environment, Timeout);
 

@@ -10,8 +10,9 @@ public sealed record PodmanImage(string Id, string Digest, IReadOnlyList<string>
 /// podman 4.3.1 (Debian) as a registry client with a private, throw-away world: image storage (<c>vfs</c>: no
 /// overlay mounts, no fuse), run and tmp directories, auth file and blob-info cache all live in one temporary
 /// directory, so nothing touches the machine's <c>/var/lib/containers</c>, <c>/run/containers</c> or any home. No
-/// container ever runs, so no runtime, network or cgroup set-up is needed. Meant for a root test process (the test
-/// machines and CI): rootless podman would need <c>/etc/subuid</c> ranges.
+/// container ever runs, so no runtime, network or cgroup set-up is needed: Debian's podman without its recommended
+/// packages (uidmap, fuse-overlayfs, slirp4netns, catatonit) does, only conmon (a dependency) is run. Meant for a root
+/// test process (the test machines and CI): rootless podman would need <c>/etc/subuid</c> ranges.
 /// </summary>
 /// <remarks>
 /// <c>_CONTAINERS_ROOTLESS_UID</c> is the trick <see cref="Skopeo"/> uses: containers/image then keeps its blob-info

@@ -11,7 +11,7 @@ public sealed record PodmanImage(string Id, string Digest, IReadOnlyList<string>
 /// overlay mounts, no fuse), run and tmp directories, auth file and blob-info cache all live in one temporary
 /// directory, so nothing touches the machine's <c>/var/lib/containers</c>, <c>/run/containers</c> or any home. No
 /// container ever runs, so no runtime, network or cgroup set-up is needed: Debian's podman without its recommended
-/// packages (uidmap, fuse-overlayfs, slirp4netns, catatonit) does, only conmon (a dependency) is run. Meant for a root
+/// packages (uidmap, fuse-overlayfs, slirp4netns, catatonit) suffices; it runs only conmon, a dependency. Meant for a root
 /// test process (the test machines and CI): rootless podman would need <c>/etc/subuid</c> ranges.
 /// </summary>
 /// <remarks>

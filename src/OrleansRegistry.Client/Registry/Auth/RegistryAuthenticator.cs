@@ -17,8 +17,8 @@ namespace OrleansRegistry.Client.Registry.Auth;
 /// <remarks>
 /// Credentials: <see cref="RegistryClientOptions.Username"/>/<see cref="RegistryClientOptions.Password"/>, else the
 /// <see cref="RegistryClientOptions.CredentialStore"/> entry for the registry's address (under each of its
-/// <see cref="RegistryKey.Spellings"/>), looked up once, when the registry
-/// first asks (an anonymous registry never runs a credential helper). A stored identity token (an OAuth2 refresh
+/// <see cref="RegistryKey.Spellings"/>), looked up once, when the registry first asks (an anonymous registry never
+/// runs a credential helper). A stored identity token (an OAuth2 refresh
 /// token) is exchanged at the realm by <c>POST grant_type=refresh_token</c> instead of sending a password; a stored
 /// registry token answers Bearer challenges as it is.
 /// </remarks>

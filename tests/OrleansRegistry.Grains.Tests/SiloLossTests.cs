@@ -50,7 +50,7 @@ public sealed class SiloLossTests : IAsyncLifetime
         var (id, host) = await OpenOnSecondarySiloAsync();
         await _cluster.Cluster.KillSiloAsync(host);
 
-        var sweeper = RegistryTestCluster.ServiceOf<UploadExpirySweeper>(_cluster.Cluster.Primary);
+        var sweeper = RegistryTestCluster.ServiceOf<UploadExpirySweeper>(_cluster.Cluster.Primary!); // Primary is the silo that survived
         // The cluster's expiry is 1 ms: by now the session is idle past it, and its creator is gone.
         var expired = await Retry(() => sweeper.SweepOnceAsync(default));
 

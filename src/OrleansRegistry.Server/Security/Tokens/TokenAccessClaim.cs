@@ -15,11 +15,16 @@ public static class TokenAccessClaim
     public static object[] ToJson(IEnumerable<ResourceScope> access) =>
         access.Select(a => (object)new { type = a.Type, name = a.Name, actions = a.Actions }).ToArray();
 
-    /// <summary>Reads the claim from a JWT payload (base64url JSON); entries that are not well-formed are dropped.</summary>
+    /// <summary>
+    /// Reads the claim from a JWT payload (base64url JSON, already read once by the JWT library, which refuses anything
+    /// else: FormatException or JsonException otherwise). Entries that are not well-formed are dropped, including those
+    /// whose type, name or actions are outside the scope grammar (traversal, unknown characters): a token can only narrow.
+    /// </summary>
     public static IReadOnlyList<ResourceScope> FromPayload(string encodedPayload)
     {
         using var document = JsonDocument.Parse(Base64Url.Decode(encodedPayload));
-        if (!document.RootElement.TryGetProperty(Name, out var access) || access.ValueKind != JsonValueKind.Array) return [];
+        if (document.RootElement.ValueKind != JsonValueKind.Object
+            || !document.RootElement.TryGetProperty(Name, out var access) || access.ValueKind != JsonValueKind.Array) return [];
         var scopes = new List<ResourceScope>();
         foreach (var entry in access.EnumerateArray())
         {
@@ -29,7 +34,15 @@ public static class TokenAccessClaim
             var actions = entry.TryGetProperty("actions", out var list) && list.ValueKind == JsonValueKind.Array
                 ? list.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!).ToArray()
                 : [];
-            scopes.Add(new ResourceScope(type.GetString()!, name.GetString()!, actions));
+            // distribution's ResourceActions carry a resource class apart ("class"): kept, so a plugin grant stays one.
+            string? resourceClass = null;
+            if (entry.TryGetProperty("class", out var @class))
+            {
+                if (@class.ValueKind != JsonValueKind.String) continue;
+                resourceClass = @class.GetString();
+            }
+            var scope = new ResourceScope(type.GetString()!, name.GetString()!, actions, resourceClass);
+            if (scope.IsWellFormed) scopes.Add(scope);
         }
         return scopes;
     }

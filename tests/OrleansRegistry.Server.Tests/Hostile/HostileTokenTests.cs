@@ -23,11 +23,11 @@ public sealed class HostileTokenTests(RulesRegistryFixture fixture)
     /// <summary>Two repositories bob's rules grant everything on (team-a/**); the tests aim A's credentials at B.</summary>
     private async Task<(string A, string B, string ManifestDigest, string Layer)> RepositoriesAsync()
     {
-        using var alice = fixture.ClientFor("alice");
+        using var bob = fixture.ClientFor("bob"); // Basic: his group's rule grants him everything on team-a/**
         var (a, b) = (TestImages.UniqueRepo("team-a"), TestImages.UniqueRepo("team-a"));
-        await TestImages.PushImageAsync(alice, a, "v1", seed: 7101);
-        var (config, layers) = await TestImages.PushImageBlobsAsync(alice, b, seed: 7102);
-        var digest = await TestImages.PushManifestAsync(alice, b, "v1", TestImages.ImageManifest(config, layers));
+        await TestImages.PushImageAsync(bob, a, "v1", seed: 7101);
+        var (config, layers) = await TestImages.PushImageBlobsAsync(bob, b, seed: 7102);
+        var digest = await TestImages.PushManifestAsync(bob, b, "v1", TestImages.ImageManifest(config, layers));
         return (a, b, digest, TestImages.Digest(layers[0]));
     }
 
@@ -51,7 +51,7 @@ public sealed class HostileTokenTests(RulesRegistryFixture fixture)
 
     private async Task<RegistryState> CaptureAsync(params string[] repositories)
     {
-        using var alice = fixture.ClientFor("alice"); // admin: pulls everything, lists the whole catalog
+        using var alice = fixture.ClientFor("alice"); // pulls everything (team-a/** for any user, ** for admins): the whole catalog
         return await RegistryState.CaptureAsync(alice, fixture.DataDirectory, repositories);
     }
 

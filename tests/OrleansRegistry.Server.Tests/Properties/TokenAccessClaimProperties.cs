@@ -1,4 +1,5 @@
 using Base64Url = System.Buffers.Text.Base64Url;
+using System.Text;
 using System.Text.Json;
 using CsCheck;
 using OrleansRegistry.Core.Access;
@@ -60,5 +61,14 @@ public sealed class TokenAccessClaimProperties
         Assert.Empty(Read(new { type = "repository", name = "a", actions = new[] { "pull" } }));
         Assert.Empty(TokenAccessClaim.FromPayload(Base64Url.EncodeToString("[{\"access\":[]}]"u8)));
         Assert.Empty(TokenAccessClaim.FromPayload(Base64Url.EncodeToString("\"access\""u8)));
+    }
+
+    [Fact] // scripts/fuzz token-access-claim: JsonDocument checks a string's UTF-8 only when it is read, and threw then
+    public void Strings_that_are_not_utf8_drop_their_entry_or_action()
+    {
+        byte[] Payload(string type, string action) => [.. "{\"access\":[{\"type\":\""u8, .. Encoding.Latin1.GetBytes(type),
+            .. "\",\"name\":\"a\",\"actions\":[\"pull\",\""u8, .. Encoding.Latin1.GetBytes(action), .. "\"]}]}"u8];
+        Assert.Empty(TokenAccessClaim.FromPayload(Base64Url.EncodeToString(Payload("reposi\u0090ory", "push"))));
+        Assert.Equal([ResourceScope.Repository("a", "pull")], TokenAccessClaim.FromPayload(Base64Url.EncodeToString(Payload("repository", "pu\u0086sh"))));
     }
 }

@@ -29,22 +29,33 @@ public static class TokenAccessClaim
         foreach (var entry in access.EnumerateArray())
         {
             if (entry.ValueKind != JsonValueKind.Object) continue;
-            if (!entry.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String) continue;
-            if (!entry.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String) continue;
+            if (!entry.TryGetProperty("type", out var type) || Text(type) is not { } typeText) continue;
+            if (!entry.TryGetProperty("name", out var name) || Text(name) is not { } nameText) continue;
             var actions = entry.TryGetProperty("actions", out var list) && list.ValueKind == JsonValueKind.Array
-                ? list.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => a.GetString()!).ToArray()
+                ? list.EnumerateArray().Select(Text).OfType<string>().ToArray()
                 : [];
             // distribution's ResourceActions carry a resource class apart ("class"): kept, so a plugin grant stays one.
             string? resourceClass = null;
             if (entry.TryGetProperty("class", out var @class))
             {
-                if (@class.ValueKind != JsonValueKind.String) continue;
-                resourceClass = @class.GetString();
+                resourceClass = Text(@class);
+                if (resourceClass is null) continue;
             }
-            var scope = new ResourceScope(type.GetString()!, name.GetString()!, actions, resourceClass);
+            var scope = new ResourceScope(typeText, nameText, actions, resourceClass);
             if (scope.IsWellFormed) scopes.Add(scope);
         }
         return scopes;
+    }
+
+    /// <summary>
+    /// A JSON string's text; null for another kind, or for octets that are not UTF-8 (JsonDocument checks those only
+    /// when the string is read, throwing: the fuzz harness found it).
+    /// </summary>
+    private static string? Text(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.String) return null;
+        try { return element.GetString(); }
+        catch (InvalidOperationException) { return null; }
     }
 }
 

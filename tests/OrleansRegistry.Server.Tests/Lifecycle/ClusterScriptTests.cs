@@ -162,6 +162,33 @@ public sealed class ClusterScriptTests : IDisposable
 
     /// <summary>A running <c>scripts/cluster</c>, with the silo table it printed. It holds a registry server slot per
     /// silo, and starts again on another port block when one of its ports turned out taken.</summary>
+    [Fact] // issue 7: behind nginx the challenge's realm is the address the client used, and a token works on every silo
+    public async Task Behind_nginx_with_authentication_the_realm_is_the_balancer_and_its_tokens_work_on_every_silo()
+    {
+        var htpasswd = Path.Combine(_data.Path, "htpasswd");
+        await OrleansRegistry.TestSupport.Security.Htpasswd.WriteAsync(htpasswd, [("bob", "bob-Pa55")]);
+        await using var cluster = await ClusterScript.StartAsync(_data.Path, new Dictionary<string, string> { ["Registry__Auth__Htpasswd"] = htpasswd });
+
+        using (var challenged = await cluster.Balancer.GetAsync("v2/"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, challenged.StatusCode);
+            Assert.Equal($"Bearer realm=\"http://127.0.0.1:{cluster.Port}/token\",service=\"orleans-registry\"",
+                challenged.Headers.WwwAuthenticate.ToString());
+        }
+        using var login = new HttpRequestMessage(HttpMethod.Get, "token?service=orleans-registry&scope=repository:scripts/auth:pull");
+        login.Headers.Authorization = OrleansRegistry.TestSupport.Security.SecuredRegistryFixture.Basic("bob", "bob-Pa55");
+        using var tokenResponse = await cluster.Balancer.SendAsync(login);
+        Assert.Equal(HttpStatusCode.OK, tokenResponse.StatusCode);
+        var token = System.Text.Json.JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString();
+        foreach (var client in cluster.Silos.Select(s => s.Client))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "v2/scripts/auth/tags/list");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode); // authorised on every silo; the repository does not exist
+        }
+    }
+
     private sealed class ClusterScript : IAsyncDisposable
     {
         private readonly string _dataDirectory;
@@ -190,12 +217,12 @@ public sealed class ClusterScriptTests : IDisposable
 
         public string NginxFile(string name) => File.ReadAllText(Path.Combine(_dataDirectory, "cluster", "nginx", name));
 
-        public static async Task<ClusterScript> StartAsync(string dataDirectory)
+        public static async Task<ClusterScript> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
         {
             var slots = await ServerSlots.Run.TakeAsync(SiloCount);
             try
             {
-                return await BindRetry.StartAsync("scripts/cluster", _ => StartOnceAsync(dataDirectory, slots));
+                return await BindRetry.StartAsync("scripts/cluster", _ => StartOnceAsync(dataDirectory, slots, settings ?? new Dictionary<string, string>()));
             }
             catch
             {
@@ -204,17 +231,19 @@ public sealed class ClusterScriptTests : IDisposable
             }
         }
 
-        private static async Task<ClusterScript> StartOnceAsync(string dataDirectory, ServerSlotLease slots)
+        private static async Task<ClusterScript> StartOnceAsync(string dataDirectory, ServerSlotLease slots,
+            IReadOnlyDictionary<string, string> settings)
         {
             // The script's scheme: balancer P, silo i on P+i (HTTP), P+100+i (silo), P+200+i (gateway).
             var port = LoopbackPorts.CandidateRange(201 + SiloCount);
-            var script = ScriptProcess.Start("cluster", [SiloCount.ToString(), "--port", port.ToString()],
-                new Dictionary<string, string?>
-                {
-                    ["Registry__DataDirectory"] = dataDirectory,
-                    ["REGISTRY_PG_PORT"] = LoopbackPorts.Candidate().ToString(),
-                    ["DOTNET_gcServer"] = "0", // three silos share the test machine's cores
-                });
+            var environment = new Dictionary<string, string?>
+            {
+                ["Registry__DataDirectory"] = dataDirectory,
+                ["REGISTRY_PG_PORT"] = LoopbackPorts.Candidate().ToString(),
+                ["DOTNET_gcServer"] = "0", // three silos share the test machine's cores
+            };
+            foreach (var (key, value) in settings) environment[key] = value;
+            var script = ScriptProcess.Start("cluster", [SiloCount.ToString(), "--port", port.ToString()], environment);
             var cluster = new ClusterScript(script, port, dataDirectory, slots);
             try
             {

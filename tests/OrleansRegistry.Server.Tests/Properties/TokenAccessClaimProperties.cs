@@ -1,4 +1,4 @@
-using Base64Url = System.Buffers.Text.Base64Url;
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using CsCheck;

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers.Text;
 using System.Text.Json;
 using OrleansRegistry.Core.Access;
 
@@ -22,7 +22,7 @@ public static class TokenAccessClaim
     /// </summary>
     public static IReadOnlyList<ResourceScope> FromPayload(string encodedPayload)
     {
-        using var document = JsonDocument.Parse(Base64Url.Decode(encodedPayload));
+        using var document = JsonDocument.Parse(Base64Url.DecodeFromChars(encodedPayload));
         if (document.RootElement.ValueKind != JsonValueKind.Object
             || !document.RootElement.TryGetProperty(Name, out var access) || access.ValueKind != JsonValueKind.Array) return [];
         var scopes = new List<ResourceScope>();
@@ -56,19 +56,5 @@ public static class TokenAccessClaim
         if (element.ValueKind != JsonValueKind.String) return null;
         try { return element.GetString(); }
         catch (InvalidOperationException) { return null; }
-    }
-}
-
-/// <summary>JWS base64url (RFC 7515 section 2): no padding, '-' and '_'.</summary>
-public static class Base64Url
-{
-    public static string Encode(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    public static string Encode(string text) => Encode(Encoding.UTF8.GetBytes(text));
-
-    public static byte[] Decode(string text)
-    {
-        var s = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(s.PadRight(s.Length + (4 - s.Length % 4) % 4, '='));
     }
 }

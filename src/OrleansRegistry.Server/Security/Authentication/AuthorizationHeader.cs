@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Unicode;
 
 namespace OrleansRegistry.Server.Security.Authentication;
@@ -59,13 +60,13 @@ public readonly record struct AuthorizationHeader(AuthorizationKind Kind, string
         return new(AuthorizationKind.Basic, pair[..colon], pair[(colon + 1)..]);
     }
 
-    // token68 := 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+    // token68 := 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="; vectorised: every request with a token runs it.
+    private static readonly SearchValues<char> Token68 =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/");
+
     private static bool IsToken68(ReadOnlySpan<char> text)
     {
         var body = text.TrimEnd('=');
-        if (body.Length == 0) return false;
-        foreach (var c in body)
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '.' or '_' or '~' or '+' or '/')) return false;
-        return true;
+        return body.Length > 0 && !body.ContainsAnyExcept(Token68);
     }
 }

@@ -6,7 +6,8 @@ namespace OrleansRegistry.Core.Access;
 /// One scope of the Docker token specification ("Token Scope Documentation", "Resource Scope Grammar"):
 /// <c>resourcetype[(resourceclass)]:resourcename:action[,action]*</c>, e.g. <c>repository:library/nginx:pull,push</c>,
 /// <c>repository(plugin):x:pull</c>, <c>registry:catalog:*</c>. The name may itself hold a colon (a <c>host:port/</c>
-/// prefix): the type ends at the first colon, the actions start after the last one.
+/// prefix): the type ends at the first colon, the actions start after the last one. The name follows the spec's
+/// <c>resourcename := [hostname '/'] component ['/' component]*</c>, so no traversal, space or escape gets through.
 /// </summary>
 public sealed record ResourceScope(string Type, string Name, IReadOnlyList<string> Actions, string? Class = null)
 {
@@ -18,7 +19,7 @@ public sealed record ResourceScope(string Type, string Name, IReadOnlyList<strin
     public static ResourceScope Parse(string text) =>
         TryParse(text, out var scope) ? scope : throw new FormatException($"'{text}' is not a scope (type:name:actions)");
 
-    /// <summary>Parses one scope; false for anything outside the grammar (empty type or name, bad characters, no actions part).</summary>
+    /// <summary>Parses one scope; false for anything outside the grammar (bad type or name, empty action, no actions part).</summary>
     public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out ResourceScope? scope)
     {
         scope = null;
@@ -37,7 +38,7 @@ public sealed record ResourceScope(string Type, string Name, IReadOnlyList<strin
             typePart = typePart[..open];
             if (!IsTypeValue(resourceClass)) return false;
         }
-        if (!IsTypeValue(typePart) || name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return false;
+        if (!IsTypeValue(typePart) || !IsResourceName(name)) return false;
         var actionsPart = text[(last + 1)..];
         var actions = actionsPart.Length == 0 ? [] : actionsPart.Split(',');
         foreach (var action in actions)
@@ -56,6 +57,67 @@ public sealed record ResourceScope(string Type, string Name, IReadOnlyList<strin
 
     // resourcetypevalue := /[a-z0-9]+/
     private static bool IsTypeValue(string value) => value.Length > 0 && value.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9');
+
+    // resourcename := [ hostname '/' ] component [ '/' component ]*
+    private static bool IsResourceName(ReadOnlySpan<char> name)
+    {
+        var slash = name.IndexOf('/');
+        return IsComponents(name) || slash > 0 && IsHostname(name[..slash]) && IsComponents(name[(slash + 1)..]);
+    }
+
+    // component := /[a-z0-9]+/ [ separator /[a-z0-9]+/ ]*, separator := /[_.]|__|[-]*/, components joined by '/'
+    private static bool IsComponents(ReadOnlySpan<char> text)
+    {
+        foreach (var range in text.Split('/'))
+        {
+            var component = text[range];
+            if (component.Length == 0 || !IsLowerAlphanumeric(component[0]) || !IsLowerAlphanumeric(component[^1])) return false;
+            var separatorStart = -1;
+            for (var i = 0; i < component.Length; i++)
+            {
+                var c = component[i];
+                if (IsLowerAlphanumeric(c))
+                {
+                    if (separatorStart >= 0 && !IsSeparator(component[separatorStart..i])) return false;
+                    separatorStart = -1;
+                }
+                else if (c is '_' or '.' or '-') { if (separatorStart < 0) separatorStart = i; }
+                else return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsSeparator(ReadOnlySpan<char> run) =>
+        run is "_" or "." or "__" || !run.ContainsAnyExcept('-');
+
+    // hostname := hostcomponent ['.' hostcomponent]* [':' port-number], hostcomponent := /([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])/
+    private static bool IsHostname(ReadOnlySpan<char> text)
+    {
+        var colon = text.IndexOf(':');
+        if (colon >= 0)
+        {
+            var port = text[(colon + 1)..];
+            if (port.Length == 0 || port.ContainsAnyExceptInRange('0', '9')) return false;
+            text = text[..colon];
+        }
+        foreach (var range in text.Split('.'))
+        {
+            var label = text[range];
+            if (label.Length == 0 || label[0] == '-' || label[^1] == '-') return false;
+            foreach (var c in label)
+                if (!char.IsAsciiLetterOrDigit(c) && c != '-') return false;
+        }
+        return true;
+    }
+
+    private static bool IsLowerAlphanumeric(char c) => c is >= 'a' and <= 'z' or >= '0' and <= '9';
+
+    /// <summary>
+    /// The scope is within the grammar, i.e. its text parses back to it: what a scope built from untrusted fields (a
+    /// token's <c>access</c> claim) must be before it counts.
+    /// </summary>
+    public bool IsWellFormed => TryParse(ToString(), out var parsed) && parsed.Equals(this);
 
     public bool Allows(string action) => Actions.Contains(action) || Actions.Contains(AccessActions.All);
 

@@ -32,6 +32,11 @@ public sealed class ResourceScopeTests
     [InlineData("repository:app:PULL")]
     [InlineData("repository(:app:pull")]
     [InlineData("repository:my app:pull")]
+    [InlineData("repository:../../etc:pull")]      // resourcename := [hostname '/'] component ['/' component]*
+    [InlineData("repository:a/%2e%2e/b:pull")]
+    [InlineData("repository:a\\b:pull")]
+    [InlineData("repository:team/App:pull")]      // upper case only in a host prefix
+    [InlineData("repository:host:/a:pull")]
     public void Text_outside_the_grammar_is_refused(string text) => Assert.False(ResourceScope.TryParse(text, out _));
 
     [Fact]

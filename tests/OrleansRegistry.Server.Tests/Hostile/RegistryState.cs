@@ -13,9 +13,12 @@ public sealed record RegistryState(string Catalog, string Tags, string StoreFile
     /// <summary>The marker hostile paths carry, so a file a traversal managed to create could be found by name.</summary>
     public const string EscapeMarker = "hostile-escape";
 
-    public static async Task<RegistryState> CaptureAsync(RegistryFixture fixture, params string[] repositories)
+    public static Task<RegistryState> CaptureAsync(RegistryFixture fixture, params string[] repositories) =>
+        CaptureAsync(fixture.Client, fixture.DataDirectory, repositories);
+
+    /// <summary>The state as <paramref name="client"/> sees it (a registry with auth on: a client allowed to pull everything).</summary>
+    public static async Task<RegistryState> CaptureAsync(HttpClient client, string dataDirectory, params string[] repositories)
     {
-        var client = fixture.Client;
         var catalog = await client.GetStringAsync("v2/_catalog?n=10000");
         var tags = new List<string>();
         foreach (var repository in repositories)
@@ -23,9 +26,9 @@ public sealed record RegistryState(string Catalog, string Tags, string StoreFile
             using var response = await client.GetAsync($"v2/{repository}/tags/list?n=10000");
             tags.Add($"{repository}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
-        var store = Directory.Exists(fixture.DataDirectory)
-            ? Directory.EnumerateFiles(fixture.DataDirectory, "*", SearchOption.AllDirectories)
-                .Select(f => Describe(Path.GetRelativePath(fixture.DataDirectory, f), f))
+        var store = Directory.Exists(dataDirectory)
+            ? Directory.EnumerateFiles(dataDirectory, "*", SearchOption.AllDirectories)
+                .Select(f => Describe(Path.GetRelativePath(dataDirectory, f), f))
                 .Order(StringComparer.Ordinal).ToList()
             : [];
         return new RegistryState(catalog, string.Join("\n", tags), string.Join("\n", store));
@@ -50,13 +53,16 @@ public sealed record RegistryState(string Catalog, string Tags, string StoreFile
     }
 
     /// <summary>Asserts the state is what <paramref name="before"/> was, and that no path named with the marker exists.</summary>
-    public static async Task AssertUnchangedAsync(RegistryFixture fixture, RegistryState before, params string[] repositories)
+    public static Task AssertUnchangedAsync(RegistryFixture fixture, RegistryState before, params string[] repositories) =>
+        AssertUnchangedAsync(fixture.Client, fixture.DataDirectory, before, repositories);
+
+    public static async Task AssertUnchangedAsync(HttpClient client, string dataDirectory, RegistryState before, params string[] repositories)
     {
-        var after = await CaptureAsync(fixture, repositories);
+        var after = await CaptureAsync(client, dataDirectory, repositories);
         Assert.Equal(before.Catalog, after.Catalog);
         Assert.Equal(before.Tags, after.Tags);
         Assert.Equal(before.StoreFiles, after.StoreFiles);
-        AssertNothingEscaped(fixture);
+        AssertNothingEscaped(dataDirectory);
     }
 
     /// <summary>
@@ -75,12 +81,14 @@ public sealed record RegistryState(string Catalog, string Tags, string StoreFile
     /// No file or directory named with <see cref="EscapeMarker"/> anywhere a traversal out of the data directory
     /// could land: the data directory's tree, its parent (the temporary directory), the server's own directory, /.
     /// </summary>
-    public static void AssertNothingEscaped(RegistryFixture fixture)
+    public static void AssertNothingEscaped(RegistryFixture fixture) => AssertNothingEscaped(fixture.DataDirectory);
+
+    public static void AssertNothingEscaped(string dataDirectory)
     {
-        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(fixture.DataDirectory))!;
+        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(dataDirectory))!;
         var places = new (string Directory, SearchOption Depth)[]
         {
-            (fixture.DataDirectory, SearchOption.AllDirectories),
+            (dataDirectory, SearchOption.AllDirectories),
             (parent, SearchOption.TopDirectoryOnly),
             (AppContext.BaseDirectory, SearchOption.TopDirectoryOnly),
             ("/", SearchOption.TopDirectoryOnly),

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -27,26 +26,25 @@ public sealed class RegistryAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (header.Length == 0) return AuthenticateResult.NoResult();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var header = AuthorizationHeader.Parse(Request.Headers.Authorization.ToString());
+        switch (header.Kind)
         {
-            var presented = header.AsSpan("Bearer ".Length).Trim();
-            var principal = tokens.Cached(presented) ?? await tokens.ValidateAsync(presented.ToString(), Context.RequestAborted);
-            return principal is null
-                ? AuthenticateResult.Fail("invalid bearer token")
-                : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+            case AuthorizationKind.None:
+                return AuthenticateResult.NoResult();
+            case AuthorizationKind.Bearer:
+                var principal = tokens.Cached(header.Token.Span) ?? await tokens.ValidateAsync(header.Token.ToString(), Context.RequestAborted);
+                return principal is null
+                    ? AuthenticateResult.Fail("invalid bearer token")
+                    : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+            case AuthorizationKind.Basic:
+                return services.GetService<VerifiedCredentials>()?.Verify(header.User!, header.Password!) == true
+                    ? AuthenticateResult.Success(new AuthenticationTicket(RegistryIdentity.Basic(header.User!), SchemeName))
+                    : AuthenticateResult.Fail("invalid basic credentials");
+            case AuthorizationKind.Unsupported:
+                return AuthenticateResult.Fail("unsupported authorization scheme");
+            default:
+                return AuthenticateResult.Fail("malformed authorization header");
         }
-        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-        {
-            var credentials = services.GetService<VerifiedCredentials>();
-            if (credentials is null || BasicCredentials.Parse(header) is not var (user, password))
-                return AuthenticateResult.Fail("invalid basic credentials");
-            return credentials.Verify(user, password)
-                ? AuthenticateResult.Success(new AuthenticationTicket(RegistryIdentity.Basic(user), SchemeName))
-                : AuthenticateResult.Fail("invalid basic credentials");
-        }
-        return AuthenticateResult.Fail("unsupported authorization scheme");
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -57,19 +55,4 @@ public sealed class RegistryAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         RegistryErrorResult.From(ErrorCatalog.Denied, "requires the admin group").ExecuteAsync(Context);
-}
-
-/// <summary>RFC 7617: <c>Basic base64(user:password)</c>; the password may hold colons, the user cannot.</summary>
-public static class BasicCredentials
-{
-    public static (string User, string Password)? Parse(string header)
-    {
-        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)) return null;
-        byte[] bytes;
-        try { bytes = Convert.FromBase64String(header["Basic ".Length..].Trim()); }
-        catch (FormatException) { return null; }
-        var pair = Encoding.UTF8.GetString(bytes);
-        var colon = pair.IndexOf(':');
-        return colon <= 0 ? null : (pair[..colon], pair[(colon + 1)..]);
-    }
 }

@@ -32,7 +32,7 @@ public static class TokenEndpoint
         var user = Anonymous;
         if (context.Request.Headers.Authorization.ToString() is { Length: > 0 } header)
         {
-            if (BasicCredentials.Parse(header) is not var (name, password)
+            if (AuthorizationHeader.Parse(header) is not { Kind: AuthorizationKind.Basic, User: { } name, Password: { } password }
                 || services.GetService<VerifiedCredentials>()?.Verify(name, password) != true)
                 return Refuse(context, audit, StatusCodes.Status401Unauthorized, "invalid_client", "invalid credentials", challenge: true);
             user = RegistryIdentity.Basic(name);

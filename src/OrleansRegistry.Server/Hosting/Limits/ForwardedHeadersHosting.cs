@@ -32,7 +32,10 @@ public static class ForwardedHeadersHosting
     /// </summary>
     public static void Apply(ForwardedHeadersOptions options, IReadOnlyList<IPNetwork> trusted)
     {
-        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        // With no known proxy at all the middleware would believe every peer: trusting nobody means reading nothing.
+        options.ForwardedHeaders = trusted.Count == 0
+            ? ForwardedHeaders.None
+            : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         options.ForwardLimit = null;
         options.KnownProxies.Clear();
         options.KnownIPNetworks.Clear();

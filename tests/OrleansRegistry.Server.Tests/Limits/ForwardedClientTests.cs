@@ -84,9 +84,7 @@ public sealed class ForwardedClientTests : IDisposable
     {
         using var request = OpenSession(repo, claimedFor);
         using var response = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
-        Assert.Equal(["TOOMANYREQUESTS"], await TestImages.ErrorCodesAsync(response));
-        Assert.NotNull(TestImages.HeaderValue(response, "Retry-After"));
+        await TestImages.AssertTooManyRequestsAsync(response);
     }
 
     private static HttpRequestMessage OpenSession(string repo, string? claimedFor)

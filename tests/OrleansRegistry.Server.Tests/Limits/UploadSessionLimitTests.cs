@@ -22,7 +22,7 @@ public sealed class UploadSessionLimitTests(SessionLimitedRegistryFixture fixtur
 
         using (var refused = await alice.PostAsync($"v2/{repo}/blobs/uploads/", new ByteArrayContent([])))
         {
-            await AssertTooManyRequestsAsync(refused);
+            await TestImages.AssertTooManyRequestsAsync(refused);
             Assert.Null(refused.Headers.Location);
         }
 
@@ -30,7 +30,7 @@ public sealed class UploadSessionLimitTests(SessionLimitedRegistryFixture fixtur
         var blob = TestImages.RandomBytes(4_000, seed: 71);
         var digest = TestImages.Digest(blob);
         using (var monolithic = await alice.PostAsync($"v2/{repo}/blobs/uploads/?digest={digest}", TestImages.Octets(blob)))
-            await AssertTooManyRequestsAsync(monolithic);
+            await TestImages.AssertTooManyRequestsAsync(monolithic);
         using (var head = new HttpRequestMessage(HttpMethod.Head, $"v2/{repo}/blobs/{digest}"))
         using (var missing = await bob.SendAsync(head))
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
@@ -65,14 +65,6 @@ public sealed class UploadSessionLimitTests(SessionLimitedRegistryFixture fixtur
     private static async Task AssertRefusedAsync(HttpClient client, string repo)
     {
         using var refused = await client.PostAsync($"v2/{repo}/blobs/uploads/", new ByteArrayContent([]));
-        await AssertTooManyRequestsAsync(refused);
-    }
-
-    private static async Task AssertTooManyRequestsAsync(HttpResponseMessage response)
-    {
-        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
-        Assert.Equal(["TOOMANYREQUESTS"], await TestImages.ErrorCodesAsync(response));
-        var retryAfter = TestImages.HeaderValue(response, "Retry-After");
-        Assert.True(int.TryParse(retryAfter, out var seconds) && seconds >= 1, $"Retry-After: {retryAfter}");
+        await TestImages.AssertTooManyRequestsAsync(refused);
     }
 }

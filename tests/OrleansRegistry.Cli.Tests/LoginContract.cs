@@ -229,3 +229,14 @@ public sealed class TokenLoginTests(TokenAuthRegistryFixture registry)
         Assert.Matches("UNAUTHORIZED|DENIED", elsewhere.Stderr);
     }
 }
+
+/// <summary>
+/// The login contract against our own server with authentication on (its htpasswd users, its <c>/token</c> endpoint,
+/// which hands out refresh tokens).
+/// </summary>
+public sealed class OurRegistryLoginTests(OrleansRegistry.TestSupport.Security.SecuredRegistryFixture registry)
+    : LoginContract(registry.Registry.HostPort, "alice", registry.Users["alice"]),
+        IClassFixture<OrleansRegistry.TestSupport.Security.SecuredRegistryFixture>
+{
+    protected override bool IssuesRefreshTokens => true;
+}

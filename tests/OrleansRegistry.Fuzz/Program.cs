@@ -5,14 +5,19 @@ using SharpFuzz;
 // The SharpFuzz harness: one target per parser of untrusted input (TestSupport/Parsers/ParserTargets.cs).
 //   OrleansRegistry.Fuzz TARGET                     under afl-fuzz: the fork server runs the target on each input
 //   OrleansRegistry.Fuzz --list                     the target names, one a line
+//   OrleansRegistry.Fuzz --assemblies               the assemblies the targets' parsers live in (the ones to instrument)
 //   OrleansRegistry.Fuzz --seeds DIR TARGET         writes the target's seed inputs into DIR (the start of a corpus)
 //   OrleansRegistry.Fuzz --replay TARGET FILE...    runs the inputs once, printing what each throws; exit 1 if any does
-// scripts/fuzz builds this, instruments Core and Client with the sharpfuzz tool and runs it under AFL++.
+// scripts/fuzz builds this, instruments those assemblies with the sharpfuzz tool and runs it under AFL++.
 
 switch (args)
 {
     case ["--list"]:
         foreach (var target in ParserTargets.All) Console.WriteLine(target.Name);
+        return 0;
+
+    case ["--assemblies"]:
+        foreach (var project in ParserTargets.All.Select(t => t.Project).Distinct()) Console.WriteLine($"OrleansRegistry.{project}");
         return 0;
 
     case ["--seeds", var directory, var name]:

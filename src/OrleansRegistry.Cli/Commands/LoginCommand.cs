@@ -28,7 +28,9 @@ internal sealed class LoginCommand : ICommand
         the file is written atomically with mode 0600 and its other keys kept), or through the credential helper
         docker-credential-NAME that "credHelpers" names for this registry or "credsStore" names for all. When the
         token endpoint hands out a refresh token, that is stored ("identitytoken") instead of the password. Every
-        command then uses the stored credentials for REGISTRY when --username is not given.
+        command then uses the stored credentials for REGISTRY when --username is not given. The key is the address
+        as commands reach it: a default port (HOST:80 over HTTP, HOST:443 over HTTPS) is left out, and entries that
+        docker or podman stored with that port written out are read too.
         """;
 
     public IReadOnlyList<OptionSpec> Options => [PasswordStdinOption];
@@ -54,7 +56,8 @@ internal sealed class LoginCommand : ICommand
             throw new CliFailureException($"login to {host} refused: {CliApp.Describe(e)}; nothing was stored");
         }
 
-        var key = RegistryKey.For(host);
+        // The key later commands look up: the address they reach, so `login localhost:80` serves `push localhost/...`.
+        var key = RegistryKey.For(context.Registries.BaseAddress(host));
         var store = await context.Credentials.StoreForAsync(key, ct);
         await store.StoreAsync(key, verified, ct);
         if (!checkedByRegistry)

@@ -14,8 +14,9 @@ internal sealed class LogoutCommand : ICommand
 
     public string Details => """
         REGISTRY is HOST[:PORT] (https://HOST/ is accepted too). Removes its entry from the "auths" of config.json
-        (entries for the same host written with a scheme or path too), or erases it through the credential helper
-        that holds it; every other key of config.json stays as it was. Not being logged in is not an error.
+        (entries for the same host written with a scheme or path, or with the default port, too), or erases it
+        through the credential helper that holds it; every other key of config.json stays as it was. Not being
+        logged in is not an error.
         """;
 
     public IReadOnlyList<OptionSpec> Options => [];
@@ -23,7 +24,7 @@ internal sealed class LogoutCommand : ICommand
     public async Task<int> RunAsync(CommandContext context, CancellationToken ct)
     {
         var host = RegistryHost.Parse(context.Positionals(1)[0]);
-        var erased = await context.Credentials.EraseAsync(RegistryKey.For(host), ct);
+        var erased = await context.Credentials.EraseAsync(context.Registries.BaseAddress(host), ct);
         await context.ResultAsync(erased ? $"logged out of {host}" : $"not logged in to {host}");
         return ExitCodes.Success;
     }

@@ -3,7 +3,7 @@ namespace OrleansRegistry.Client.Credentials;
 /// <summary>
 /// Registry credentials where docker, podman and skopeo keep them: the store for a registry is the helper
 /// <c>credHelpers[registry]</c> names, else the <c>credsStore</c> helper, else the <c>auths</c> of <c>config.json</c>
-/// itself (<see cref="ConfigFileCredentialStore"/>). Keys are <see cref="RegistryKey.For"/> the host. Erasing also
+/// itself (<see cref="ConfigFileCredentialStore"/>). Keys are <see cref="RegistryKey.For(string)"/> the host. Erasing also
 /// drops a leftover <c>auths</c> entry for the registry, as <c>docker logout</c> does.
 /// </summary>
 public sealed class DockerCredentials : ICredentialStore

@@ -19,6 +19,12 @@ public sealed class DockerConfigFileTests : IDisposable
 
     private JsonObject Read() => (JsonObject)JsonNode.Parse(File.ReadAllText(ConfigPath))!;
 
+    private void WriteConfig(string json)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        File.WriteAllText(ConfigPath, json);
+    }
+
     [Fact]
     public async Task A_stored_credential_is_docker_s_auth_entry_in_an_owner_only_file_and_reads_back()
     {
@@ -116,6 +122,46 @@ public sealed class DockerConfigFileTests : IDisposable
             Task.Run(() => store.StoreAsync($"reg{i}.example.com", new RegistryCredential($"u{i}", $"p{i}")))));
         for (var i = 0; i < 12; i++)
             Assert.Equal(new RegistryCredential($"u{i}", $"p{i}"), await store.GetAsync($"reg{i}.example.com"));
+    }
+
+    [Fact]
+    public async Task An_entry_docker_wrote_with_the_default_port_serves_the_address_without_it_and_the_normalised_one_wins()
+    {
+        WriteConfig($$"""{ "auths": { "localhost:80": { "auth": "{{Base64("docker:d")}}" }, "localhost:443": { "auth": "{{Base64("other:o")}}" } } }""");
+        var store = Store();
+        Assert.Equal(new RegistryCredential("docker", "d"), await store.GetAsync(new Uri("http://localhost/")));
+        Assert.Equal(new RegistryCredential("docker", "d"), await store.GetAsync(new Uri("http://localhost:80/")));
+
+        // What oreg login stores (under the normalised key) is found first; the older spelling stays readable.
+        await store.StoreAsync(RegistryKey.For(new Uri("http://localhost:80/")), new RegistryCredential("oreg", "n"));
+        Assert.Equal(new RegistryCredential("oreg", "n"), await store.GetAsync(new Uri("http://localhost/")));
+        Assert.Equal(new RegistryCredential("docker", "d"), await store.GetAsync("localhost:80"));
+
+        WriteConfig($$"""{ "auths": { "https://registry.example.com:443/v2/": { "auth": "{{Base64("podman:p")}}" } } }""");
+        Assert.Equal(new RegistryCredential("podman", "p"), await store.GetAsync(new Uri("https://registry.example.com/")));
+        Assert.Null(await store.GetAsync(new Uri("https://registry.example.com:5000/")));
+    }
+
+    [Fact]
+    public async Task Erasing_by_address_removes_every_spelling_and_nothing_else()
+    {
+        WriteConfig($$"""
+            {
+              "auths": {
+                "localhost": { "auth": "{{Base64("a:1")}}" },
+                "localhost:80": { "auth": "{{Base64("a:2")}}" },
+                "localhost:443": { "auth": "{{Base64("a:3")}}" },
+                "localhost:5000": { "auth": "{{Base64("a:4")}}" }
+              }
+            }
+            """);
+        var store = Store();
+
+        Assert.True(await store.EraseAsync(new Uri("http://localhost/")));
+        Assert.False(await store.EraseAsync(new Uri("http://localhost/")));
+        Assert.Null(await store.GetAsync(new Uri("http://localhost/")));
+        var left = Read()["auths"]!.AsObject().Select(p => p.Key).Order();
+        Assert.Equal(["localhost:443", "localhost:5000"], left);
     }
 
     [Theory]

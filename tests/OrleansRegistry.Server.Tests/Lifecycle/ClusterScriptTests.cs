@@ -156,4 +156,31 @@ public sealed class ClusterScriptTests : IDisposable
         for (var i = 0; i < 600 && !condition(); i++) await Task.Delay(100);
         Assert.True(condition(), $"timed out waiting for {what}");
     }
+
+    [Fact] // issue 7: behind nginx the challenge's realm is the address the client used, and a token works on every silo
+    public async Task Behind_nginx_with_authentication_the_realm_is_the_balancer_and_its_tokens_work_on_every_silo()
+    {
+        var htpasswd = Path.Combine(_data.Path, "htpasswd");
+        await OrleansRegistry.TestSupport.Security.Htpasswd.WriteAsync(htpasswd, [("bob", "bob-Pa55")]);
+        await using var cluster = await ClusterScript.StartAsync(_data.Path, SiloCount, new Dictionary<string, string> { ["Registry__Auth__Htpasswd"] = htpasswd });
+
+        using (var challenged = await cluster.Balancer.GetAsync("v2/"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, challenged.StatusCode);
+            Assert.Equal($"Bearer realm=\"http://127.0.0.1:{cluster.Port}/token\",service=\"orleans-registry\"",
+                challenged.Headers.WwwAuthenticate.ToString());
+        }
+        using var login = new HttpRequestMessage(HttpMethod.Get, "token?service=orleans-registry&scope=repository:scripts/auth:pull");
+        login.Headers.Authorization = OrleansRegistry.TestSupport.Security.SecuredRegistryFixture.Basic("bob", "bob-Pa55");
+        using var tokenResponse = await cluster.Balancer.SendAsync(login);
+        Assert.Equal(HttpStatusCode.OK, tokenResponse.StatusCode);
+        var token = System.Text.Json.JsonDocument.Parse(await tokenResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString();
+        foreach (var client in cluster.Silos.Select(s => s.Client))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "v2/scripts/auth/tags/list");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode); // authorised on every silo; the repository does not exist
+        }
+    }
 }

@@ -57,7 +57,7 @@ public sealed class ForgedTokenTests(RulesRegistryFixture fixture)
                 var unsigned = TokenForge.Create(header, claims, null);
                 var signed = unsigned[..unsigned.LastIndexOf('.')];
                 var mac = HMACSHA256.HashData(secret, System.Text.Encoding.ASCII.GetBytes(signed));
-                return signed + "." + Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+                return signed + "." + System.Buffers.Text.Base64Url.EncodeToString(mac);
             case "other-audience": return TokenForge.Create(Header(), TokenForge.Claims("orleans-registry", "other-registry", "bob", null, (Repo, ["pull"])), key);
             case "other-issuer": return TokenForge.Create(Header(), TokenForge.Claims("someone-else", "orleans-registry", "bob", null, (Repo, ["pull"])), key);
             case "tampered-payload":

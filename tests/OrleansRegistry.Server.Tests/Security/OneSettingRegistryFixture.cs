@@ -39,10 +39,9 @@ public sealed class OneSettingRegistryFixture : SecuredRegistryFixture, IAsyncLi
         using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(certificatePem);
         using var key = System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.GetECDsaPublicKey(certificate)!;
         var p = key.ExportParameters(false);
-        static string B64(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         return System.Text.Json.JsonSerializer.Serialize(new
         {
-            keys = new[] { new { kty = "EC", crv = "P-256", use = "sig", alg = "ES256", x = B64(p.Q.X!), y = B64(p.Q.Y!) } },
+            keys = new[] { new { kty = "EC", crv = "P-256", use = "sig", alg = "ES256", x = System.Buffers.Text.Base64Url.EncodeToString(p.Q.X!), y = System.Buffers.Text.Base64Url.EncodeToString(p.Q.Y!) } },
         });
     }
 

@@ -77,6 +77,40 @@ public sealed class OneSettingTests(OneSettingRegistryFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.OK, status);
     }
 
+    [Fact] // a refresh token re-checks its subject against the htpasswd file as it is now
+    public async Task A_user_removed_from_the_htpasswd_file_can_no_longer_refresh()
+    {
+        var user = $"gone{Guid.NewGuid():N}"[..12];
+        var entry = await Htpasswd.EntryAsync(user, "gone-Pa55");
+        await File.AppendAllTextAsync(fixture.HtpasswdPath, entry);
+        using var client = fixture.ClientWith(SecuredRegistryFixture.Basic(user, "gone-Pa55"));
+        var refresh = await Eventually.SucceedsAsync(async () =>
+        {
+            using var response = await client.GetAsync("token?service=orleans-registry&offline_token=true");
+            if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"still {response.StatusCode}");
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("refresh_token").GetString()!;
+        }, e => e is InvalidOperationException, TimeSpan.FromSeconds(15));
+        Assert.Equal(HttpStatusCode.OK, await RefreshAsync(refresh));
+
+        await File.WriteAllTextAsync(fixture.HtpasswdPath, (await File.ReadAllTextAsync(fixture.HtpasswdPath)).Replace(entry, ""));
+        var refused = await Eventually.SucceedsAsync(async () =>
+        {
+            var status = await RefreshAsync(refresh);
+            return status == HttpStatusCode.Unauthorized ? status : throw new InvalidOperationException($"still {status}");
+        }, e => e is InvalidOperationException, TimeSpan.FromSeconds(15));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused);
+    }
+
+    private async Task<HttpStatusCode> RefreshAsync(string refreshToken)
+    {
+        using var anonymous = fixture.ClientFor(null);
+        using var response = await anonymous.PostAsync("token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken, ["service"] = "orleans-registry", ["client_id"] = "test",
+        }));
+        return response.StatusCode;
+    }
+
     private static async Task<string> ExternalTokenAsync(TokenIssuer issuer, string credentials, string scope)
     {
         using var client = new HttpClient();

@@ -20,6 +20,9 @@ public class RegistryFixture : IAsyncLifetime
     /// <summary>Settings (environment variables) the server starts with.</summary>
     public Dictionary<string, string> Settings { get; } = new();
 
+    /// <summary>The HTTP port to serve on (null: any free one), for a test about a particular port.</summary>
+    public int? HttpPort { get; init; }
+
     public async Task InitializeAsync()
     {
         var server = await PostgresServer.GetAsync();
@@ -27,7 +30,7 @@ public class RegistryFixture : IAsyncLifetime
         Directory.CreateDirectory(DataDirectory);
         // Held across restarts, so a restart never waits for a slot.
         _slot = await ServerSlots.Run.TakeAsync();
-        _registry = await RegistryProcess.StartAsync(ConnectionString, DataDirectory, Settings, heldSlot: _slot);
+        _registry = await RegistryProcess.StartAsync(ConnectionString, DataDirectory, Settings, HttpPort, _slot);
     }
 
     /// <summary>Stops the server and starts it again on the same database, data directory and HTTP port.</summary>

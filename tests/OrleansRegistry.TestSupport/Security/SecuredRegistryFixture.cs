@@ -14,7 +14,12 @@ namespace OrleansRegistry.TestSupport.Security;
 /// </summary>
 public class SecuredRegistryFixture : IAsyncLifetime
 {
-    private readonly RegistryFixture _registry = new();
+    private readonly RegistryFixture _registry;
+
+    public SecuredRegistryFixture() : this(httpPort: null) { }
+
+    /// <param name="httpPort">The HTTP port to serve on (null: any free one).</param>
+    protected SecuredRegistryFixture(int? httpPort) => _registry = new RegistryFixture { HttpPort = httpPort };
 
     /// <summary>User → password of the htpasswd file.</summary>
     public virtual IReadOnlyDictionary<string, string> Users { get; } = new Dictionary<string, string>

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -38,9 +39,8 @@ public static class TokenForge
     /// <summary>The JSON of a token's header (part 0) or payload (part 1).</summary>
     public static JsonElement Part(string token, int part)
     {
-        var s = token.Split('.')[part].Replace('-', '+').Replace('_', '/');
-        return JsonDocument.Parse(Convert.FromBase64String(s.PadRight(s.Length + (4 - s.Length % 4) % 4, '='))).RootElement.Clone();
+        return JsonDocument.Parse(Base64Url.DecodeFromChars(token.Split('.')[part])).RootElement.Clone();
     }
 
-    private static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Encode(byte[] bytes) => Base64Url.EncodeToString(bytes);
 }

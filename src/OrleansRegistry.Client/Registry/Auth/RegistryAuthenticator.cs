@@ -16,8 +16,9 @@ namespace OrleansRegistry.Client.Registry.Auth;
 /// </summary>
 /// <remarks>
 /// Credentials: <see cref="RegistryClientOptions.Username"/>/<see cref="RegistryClientOptions.Password"/>, else the
-/// <see cref="RegistryClientOptions.CredentialStore"/> entry for the registry's host, looked up once, when the registry
-/// first asks (an anonymous registry never runs a credential helper). A stored identity token (an OAuth2 refresh
+/// <see cref="RegistryClientOptions.CredentialStore"/> entry for the registry's address (under each of its
+/// <see cref="RegistryKey.Spellings"/>), looked up once, when the registry first asks (an anonymous registry never
+/// runs a credential helper). A stored identity token (an OAuth2 refresh
 /// token) is exchanged at the realm by <c>POST grant_type=refresh_token</c> instead of sending a password; a stored
 /// registry token answers Bearer challenges as it is.
 /// </remarks>
@@ -68,7 +69,7 @@ internal sealed class RegistryAuthenticator
         // caller's token: one cancelled caller must not leave a cancelled lookup behind for the others.
         Task<RegistryCredential?> lookup;
         lock (_lookupLock)
-            lookup = _stored ??= store.GetAsync(_base.Authority, CancellationToken.None);
+            lookup = _stored ??= store.GetAsync(_base, CancellationToken.None);
         return await lookup.WaitAsync(ct).ConfigureAwait(false);
     }
 

@@ -17,9 +17,14 @@ public sealed class AccessRules
 
     private sealed record Rule(RepositoryPattern Pattern, HashSet<string> Users, HashSet<string> Groups, bool Anonymous, string[] Actions);
 
-    public AccessRules(IOptions<AuthOptions> options)
+    public AccessRules(IOptions<AuthOptions> options, ILogger<AccessRules> logger)
     {
         var auth = options.Value;
+        // A misspelt action ("read", "write") would silently grant nothing: say so at start.
+        foreach (var (rule, index) in auth.Rules.Select((r, i) => (r, i)))
+            foreach (var action in rule.Actions.Where(a => a != AccessActions.All && !AccessActions.Repository.Contains(a.Trim().ToLowerInvariant())))
+                logger.LogWarning("Registry:Auth:Rules:{Index} ({Repository}): unknown action {Action} is ignored (pull, push, delete, *)",
+                    index, rule.Repository, action);
         _rules = auth.Rules.Select(r => new Rule(new RepositoryPattern(r.Repository), r.Users.ToHashSet(StringComparer.Ordinal),
             r.Groups.ToHashSet(StringComparer.Ordinal), r.Anonymous, Expand(r.Actions))).ToArray();
         var groups = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);

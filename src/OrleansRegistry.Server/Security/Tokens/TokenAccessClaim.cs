@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers.Text;
 using System.Text.Json;
 using OrleansRegistry.Core.Access;
 
@@ -18,7 +18,7 @@ public static class TokenAccessClaim
     /// <summary>Reads the claim from a JWT payload (base64url JSON); entries that are not well-formed are dropped.</summary>
     public static IReadOnlyList<ResourceScope> FromPayload(string encodedPayload)
     {
-        using var document = JsonDocument.Parse(Base64Url.Decode(encodedPayload));
+        using var document = JsonDocument.Parse(Base64Url.DecodeFromChars(encodedPayload));
         if (!document.RootElement.TryGetProperty(Name, out var access) || access.ValueKind != JsonValueKind.Array) return [];
         var scopes = new List<ResourceScope>();
         foreach (var entry in access.EnumerateArray())
@@ -32,19 +32,5 @@ public static class TokenAccessClaim
             scopes.Add(new ResourceScope(type.GetString()!, name.GetString()!, actions));
         }
         return scopes;
-    }
-}
-
-/// <summary>JWS base64url (RFC 7515 section 2): no padding, '-' and '_'.</summary>
-public static class Base64Url
-{
-    public static string Encode(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    public static string Encode(string text) => Encode(Encoding.UTF8.GetBytes(text));
-
-    public static byte[] Decode(string text)
-    {
-        var s = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(s.PadRight(s.Length + (4 - s.Length % 4) % 4, '='));
     }
 }

@@ -24,7 +24,7 @@ public static class TokenEndpoint
         app.MapPost(Path, Post);
     }
 
-    private static async Task<IResult> Get(HttpContext context, TokenMinter minter, AccessPolicy policy, IOptions<AuthOptions> options,
+    private static IResult Get(HttpContext context, TokenMinter minter, AccessPolicy policy, IOptions<AuthOptions> options,
         AuditLog audit, IServiceProvider services)
     {
         var query = context.Request.Query;

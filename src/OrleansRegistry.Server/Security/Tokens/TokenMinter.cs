@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -15,7 +16,7 @@ namespace OrleansRegistry.Server.Security.Tokens;
 /// </summary>
 public sealed class TokenMinter(SigningKey key, IOptions<AuthOptions> options, TimeProvider clock)
 {
-    private readonly string _header = Base64Url.Encode(JsonSerializer.SerializeToUtf8Bytes(new
+    private readonly string _header = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new
     {
         typ = "JWT",
         alg = "ES256",
@@ -50,10 +51,10 @@ public sealed class TokenMinter(SigningKey key, IOptions<AuthOptions> options, T
             ["jti"] = Guid.NewGuid().ToString("N"),
         };
         if (access is not null) claims[TokenAccessClaim.Name] = TokenAccessClaim.ToJson(access);
-        var signed = _header + "." + Base64Url.Encode(JsonSerializer.SerializeToUtf8Bytes(claims));
+        var signed = _header + "." + Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(claims));
         // .NET signs ECDSA as IEEE P1363 (r||s), which is JWS's ES256 form.
         var signature = key.Key.SignData(Encoding.ASCII.GetBytes(signed), System.Security.Cryptography.HashAlgorithmName.SHA256);
-        return signed + "." + Base64Url.Encode(signature);
+        return signed + "." + Base64Url.EncodeToString(signature);
     }
 }
 

@@ -34,11 +34,12 @@ public sealed class TokenValidator
 
     private sealed record CachedToken(ClaimsPrincipal Principal, DateTimeOffset ValidUntil);
 
-    public TokenValidator(IOptions<AuthOptions> options, IServiceProvider services, IHttpClientFactory http, TimeProvider clock)
+    public TokenValidator(IOptions<AuthOptions> options, IServiceProvider services, IHttpClientFactory http, TimeProvider clock,
+        ILogger<TokenValidator> logger)
     {
         _options = options.Value;
         _ours = _options.Token.Enabled ? services.GetRequiredService<SigningKey>() : null;
-        _trusted = _options.Token.TrustedIssuers.Select(t => new TrustedKeys(t, http, clock)).ToArray();
+        _trusted = _options.Token.TrustedIssuers.Select(t => new TrustedKeys(t, http, clock, logger)).ToArray();
         _clock = clock;
     }
 
@@ -86,7 +87,10 @@ public sealed class TokenValidator
     {
         string issuer;
         try { issuer = new JsonWebToken(token).Issuer; }
-        catch (Exception e) when (e is ArgumentException or SecurityTokenException or FormatException) { return default; }
+        catch (Exception e) when (e is ArgumentException or SecurityTokenException or FormatException or System.Text.Json.JsonException)
+        {
+            return default; // not a JWT at all: no valid credentials
+        }
         if (_ours is not null && issuer == _options.Token.Issuer)
             return ([_ours.SecurityKey], issuer, _options.Token.Service, true);
         foreach (var trusted in _trusted)

@@ -5,27 +5,41 @@ namespace OrleansRegistry.Server.Security.Tokens;
 
 /// <summary>
 /// The verification keys of one trusted external issuer: the public keys of a PEM certificate bundle, or a JWKS read
-/// from a file or fetched over https (again after <see cref="Refresh"/>, so a rotated key is picked up).
+/// from a file or fetched over https, read again every <see cref="Refresh"/> so that a rotated key is picked up. A
+/// read that fails keeps the keys read before (none at first: its tokens are then refused) and is retried soon.
 /// </summary>
-public sealed class TrustedKeys(TrustedIssuerOptions issuer, IHttpClientFactory http, TimeProvider clock)
+public sealed class TrustedKeys(TrustedIssuerOptions issuer, IHttpClientFactory http, TimeProvider clock, ILogger logger)
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private IReadOnlyList<SecurityKey> _keys = [];
-    private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
+    private Snapshot _current = new([], DateTimeOffset.MinValue);
+
+    // One reference, swapped whole: readers never see keys of one read with the expiry of another.
+    private sealed record Snapshot(IReadOnlyList<SecurityKey> Keys, DateTimeOffset ReadAgainAt);
 
     public TrustedIssuerOptions Issuer => issuer;
 
     public async ValueTask<IReadOnlyList<SecurityKey>> GetAsync(CancellationToken ct)
     {
-        if (clock.GetUtcNow() - _loadedAt < Refresh) return _keys;
+        var current = Volatile.Read(ref _current);
+        if (clock.GetUtcNow() < current.ReadAgainAt) return current.Keys;
         await _gate.WaitAsync(ct);
         try
         {
-            if (clock.GetUtcNow() - _loadedAt < Refresh) return _keys;
-            _keys = await LoadAsync(ct);
-            _loadedAt = clock.GetUtcNow();
-            return _keys;
+            current = _current;
+            if (clock.GetUtcNow() < current.ReadAgainAt) return current.Keys;
+            try
+            {
+                current = new Snapshot(await LoadAsync(ct), clock.GetUtcNow() + Refresh);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Keys of trusted token issuer {Issuer} could not be read; retrying in {Delay}", issuer.Issuer, RetryAfterFailure);
+                current = current with { ReadAgainAt = clock.GetUtcNow() + RetryAfterFailure };
+            }
+            Volatile.Write(ref _current, current);
+            return current.Keys;
         }
         finally { _gate.Release(); }
     }

@@ -84,6 +84,11 @@ $servers
             # client sent, as they are, so that the next request comes back here and not to a silo's own port.
             proxy_redirect off;
             proxy_set_header Host \$http_host;
+            # The client's address (appended to whatever the client claimed) and scheme: the silos believe them from
+            # a trusted proxy only (Registry:Limits:TrustedProxies, loopback by default, i.e. this nginx), so rate and
+            # upload limits and the audit log see anonymous@<client>, not nginx. They read from the right and stop at
+            # the first address they do not trust, so a client's forged entry is never believed. X-Forwarded-Host and
+            # X-Real-IP are for other upstreams.
             proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto \$scheme;
             proxy_set_header X-Forwarded-Host \$http_host;

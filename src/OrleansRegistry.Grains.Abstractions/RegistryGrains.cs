@@ -17,6 +17,10 @@ public static class RegistryGrains
     public static IUploadSessionGrain UploadSession(this IGrainFactory grains, Guid uploadId) =>
         grains.GetGrain<IUploadSessionGrain>(UploadIdKey(uploadId));
 
+    /// <summary>The open upload sessions of <paramref name="identity"/> (the subject, or <c>anonymous@ADDRESS</c>).</summary>
+    public static IUploadQuotaGrain UploadQuota(this IGrainFactory grains, string identity) =>
+        grains.GetGrain<IUploadQuotaGrain>(identity);
+
     /// <summary>The upload id as the session grain's key and the blob store's upload name.</summary>
     public static string UploadIdKey(Guid uploadId) => uploadId.ToString("D");
 

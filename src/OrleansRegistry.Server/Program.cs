@@ -19,6 +19,7 @@ builder.AddRegistryLimits();
 builder.AddRegistryTls();
 
 var app = builder.Build();
+app.UseRegistryForwardedHeaders(); // the client behind a trusted proxy, for everything below
 app.UseMiddleware<RequestMetricsMiddleware>();
 app.Use((context, next) =>
 {

@@ -14,9 +14,14 @@ namespace OrleansRegistry.Grains.Abstractions.Uploads;
 [Alias("IUploadSessionGrain")]
 public interface IUploadSessionGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the upload's (empty) data and opens the session; <paramref name="algorithm"/> is what the chunks are hashed with.</summary>
+    /// <summary>
+    /// Creates the upload's (empty) data and opens the session; <paramref name="algorithm"/> is what the chunks are
+    /// hashed with. <paramref name="identity"/> (the owner, or <c>anonymous@ADDRESS</c>; null: not counted) is whose
+    /// concurrent sessions it counts against until it is finished, cancelled or expires (<see cref="IUploadQuotaGrain"/>):
+    /// TOOMANYREQUESTS, with nothing created, when the identity is at its limit.
+    /// </summary>
     [Alias("Open")]
-    Task<UploadStatus> Open(RepositoryName repository, string algorithm, string? owner = null);
+    Task<UploadStatus> Open(RepositoryName repository, string algorithm, string? owner = null, string? identity = null);
 
     /// <summary>The session's status; BLOB_UPLOAD_UNKNOWN when it is not open for this repository.</summary>
     [Idempotent, Orleans.Concurrency.AlwaysInterleave, Alias("GetStatus")]

@@ -22,6 +22,7 @@ public sealed class UploadSessionGrain(
     IBlobStore blobs,
     IGrainFactory grains,
     IOptions<UploadOptions> options,
+    IOptions<UploadQuotaOptions> quota,
     TimeProvider clock,
     ILogger<UploadSessionGrain> logger) : Grain, IUploadSessionGrain
 {
@@ -34,17 +35,32 @@ public sealed class UploadSessionGrain(
     private DateTimeOffset _leaseTakenAt;
 
     private string Id => this.GetPrimaryKeyString();
+    private Guid UploadId => Guid.ParseExact(Id, "D");
     private bool IsOpen => state.State.Repository is not null;
 
-    public async Task<UploadStatus> Open(RepositoryName repository, string algorithm, string? owner = null)
+    public async Task<UploadStatus> Open(RepositoryName repository, string algorithm, string? owner = null, string? identity = null)
     {
         if (IsOpen) throw Unknown("upload session already exists");
         DigestHasher.Create(algorithm).Dispose(); // DIGEST_INVALID for an algorithm this registry cannot hash
-        var now = clock.GetUtcNow();
-        await blobs.CreateUploadAsync(Id);
-        await index.AddUploadAsync(Id, repository.Value, now);
-        state.State = new UploadSessionState { Repository = repository, StartedAt = now, LastActivity = now, Algorithm = algorithm, Owner = owner };
-        await state.WriteStateAsync();
+        // Admitted before anything is created: one session over the identity's limit is refused with nothing to undo.
+        var counted = quota.Value.Enabled ? identity : null;
+        if (counted is not null) await grains.UploadQuota(counted).Admit(UploadId);
+        try
+        {
+            var now = clock.GetUtcNow();
+            await blobs.CreateUploadAsync(Id);
+            await index.AddUploadAsync(Id, repository.Value, now);
+            state.State = new UploadSessionState
+            {
+                Repository = repository, StartedAt = now, LastActivity = now, Algorithm = algorithm, Owner = owner, CountedAgainst = counted,
+            };
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            if (counted is not null) await ReleaseQuotaAsync(counted);
+            throw;
+        }
         return Status;
     }
 
@@ -157,9 +173,25 @@ public sealed class UploadSessionGrain(
         _lease = null;
         if (deleteData) await blobs.DeleteUploadAsync(Id);
         await index.RemoveUploadAsync(Id);
+        var counted = state.State.CountedAgainst;
         if (IsOpen) await state.ClearStateAsync();
         state.State = new UploadSessionState();
         DeactivateOnIdle();
+        if (counted is not null) await ReleaseQuotaAsync(counted);
+    }
+
+    /// <summary>
+    /// Frees the identity's slot. The session is closed already, so a failure is only logged: the quota grain ages
+    /// the entry out with the upload expiry.
+    /// </summary>
+    private async Task ReleaseQuotaAsync(string identity)
+    {
+        try { await grains.UploadQuota(identity).Release(UploadId); }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Releasing upload {Id} from the session quota of {Identity} failed; it ages out with the upload expiry",
+                Id, identity);
+        }
     }
 
     // Another owner is told what another repository is told: nothing about whether the session exists.

@@ -19,4 +19,10 @@ public sealed class UploadSessionState
 
     /// <summary>The identity that opened the session (null: anonymous); no other may use it.</summary>
     [Id(6)] public string? Owner { get; set; }
+
+    /// <summary>
+    /// The identity whose concurrent-session quota this session counts against (the owner, or <c>anonymous@ADDRESS</c>);
+    /// null when it is not counted. Released when the session closes.
+    /// </summary>
+    [Id(7)] public string? CountedAgainst { get; set; }
 }

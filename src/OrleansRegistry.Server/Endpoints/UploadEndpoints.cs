@@ -1,6 +1,7 @@
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Server.Errors;
+using OrleansRegistry.Server.Hosting.Limits;
 using OrleansRegistry.Server.Routing;
 using OrleansRegistry.Server.Security.Authorization;
 using OrleansRegistry.Grains.Abstractions.Uploads;
@@ -25,13 +26,13 @@ public static class UploadEndpoints
         {
             var digest = RequestArguments.RequireDigest(digestValue);
             await uploader.PutMonolithicAsync(route.Repository, digest, context.Request.Body,
-                RequestArguments.ContentLength(context.Request), context.RequestAborted, Owner(context));
+                RequestArguments.ContentLength(context.Request), context.RequestAborted, Owner(context), RequestRateLimiting.IdentityKey(context));
             return Created(context, route.Repository, digest);
         }
 
         var algorithm = DigestAlgorithm(query["digest-algorithm"]);
         var uploadId = Guid.NewGuid();
-        var status = await uploader.OpenAsync(route.Repository, uploadId, algorithm, Owner(context));
+        var status = await uploader.OpenAsync(route.Repository, uploadId, algorithm, Owner(context), RequestRateLimiting.IdentityKey(context));
         return Accepted(context, uploadId, status);
     }
 

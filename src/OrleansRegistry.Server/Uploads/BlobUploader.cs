@@ -18,10 +18,11 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
 
     /// <summary>
     /// Opens a session (POST without digest). <paramref name="algorithm"/> (end-4c) is what the chunks are hashed
-    /// with, so the finish needs no re-read when its digest uses it.
+    /// with, so the finish needs no re-read when its digest uses it. <paramref name="identity"/> is whose concurrent
+    /// sessions it counts against (<see cref="IUploadSessionGrain.Open"/>).
     /// </summary>
-    public Task<UploadStatus> OpenAsync(RepositoryName repository, Guid uploadId, string algorithm, string? owner = null) =>
-        grains.UploadSession(uploadId).Open(repository, algorithm, owner);
+    public Task<UploadStatus> OpenAsync(RepositoryName repository, Guid uploadId, string algorithm, string? owner = null, string? identity = null) =>
+        grains.UploadSession(uploadId).Open(repository, algorithm, owner, identity);
 
     // `owner` (last, optional): the identity the session belongs to (IUploadSessionGrain); null when anonymous.
 
@@ -80,10 +81,11 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
     }
 
     /// <summary>A whole blob in one request (POST ?digest=): a session opened, written and finished at once.</summary>
-    public async Task PutMonolithicAsync(RepositoryName repository, Digest digest, Stream body, long? length, CancellationToken ct, string? owner = null)
+    public async Task PutMonolithicAsync(RepositoryName repository, Digest digest, Stream body, long? length, CancellationToken ct,
+        string? owner = null, string? identity = null)
     {
         var uploadId = Guid.NewGuid();
-        await OpenAsync(repository, uploadId, digest.Algorithm, owner);
+        await OpenAsync(repository, uploadId, digest.Algorithm, owner, identity);
         try
         {
             await FinishAsync(repository, uploadId, digest, 0, length, body, ct, owner);

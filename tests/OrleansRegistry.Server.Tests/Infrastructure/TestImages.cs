@@ -88,6 +88,15 @@ public static class TestImages
         return errors!.Errors.Select(e => e.Code).ToList();
     }
 
+    /// <summary>A limit's refusal: <c>429 TOOMANYREQUESTS</c>, the spec's error body, <c>Retry-After</c> in whole seconds (at least 1).</summary>
+    public static async Task AssertTooManyRequestsAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal(["TOOMANYREQUESTS"], await ErrorCodesAsync(response));
+        var retryAfter = HeaderValue(response, "Retry-After");
+        Assert.True(int.TryParse(retryAfter, out var seconds) && seconds >= 1, $"Retry-After: {retryAfter}");
+    }
+
     public static string Sha512Digest(byte[] data) => "sha512:" + Convert.ToHexStringLower(SHA512.HashData(data));
 
     /// <summary>Opens an upload session (POST, spec end-4a); asserts 202 and returns its Location and Docker-Upload-UUID.</summary>

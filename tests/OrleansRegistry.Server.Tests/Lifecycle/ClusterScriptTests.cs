@@ -17,7 +17,6 @@ namespace OrleansRegistry.Server.Tests.Lifecycle;
 public sealed class ClusterScriptTests : IDisposable
 {
     private const int SiloCount = 3;
-    private static readonly TimeSpan StartBound = TimeSpan.FromMinutes(3);
 
     private readonly TempDirectory _data = new();
 
@@ -26,7 +25,7 @@ public sealed class ClusterScriptTests : IDisposable
     [Fact]
     public async Task Three_silos_behind_nginx_take_an_upload_across_silos_serve_it_everywhere_survive_a_stopped_silo_and_stop_on_SIGTERM()
     {
-        await using var cluster = await ClusterScript.StartAsync(_data.Path);
+        await using var cluster = await ClusterScript.StartAsync(_data.Path, SiloCount);
         Assert.Equal(Enumerable.Range(1, SiloCount).Select(i => cluster.Port + i), cluster.Silos.Select(s => s.HttpPort));
         var postmaster = LocalProcesses.PrivatePostmasterPid(_data.Path);
         var balancer = cluster.Balancer;
@@ -158,16 +157,12 @@ public sealed class ClusterScriptTests : IDisposable
         Assert.True(condition(), $"timed out waiting for {what}");
     }
 
-    private sealed record Silo(int Index, int HttpPort, int Pid, HttpClient Client);
-
-    /// <summary>A running <c>scripts/cluster</c>, with the silo table it printed. It holds a registry server slot per
-    /// silo, and starts again on another port block when one of its ports turned out taken.</summary>
     [Fact] // issue 7: behind nginx the challenge's realm is the address the client used, and a token works on every silo
     public async Task Behind_nginx_with_authentication_the_realm_is_the_balancer_and_its_tokens_work_on_every_silo()
     {
         var htpasswd = Path.Combine(_data.Path, "htpasswd");
         await OrleansRegistry.TestSupport.Security.Htpasswd.WriteAsync(htpasswd, [("bob", "bob-Pa55")]);
-        await using var cluster = await ClusterScript.StartAsync(_data.Path, new Dictionary<string, string> { ["Registry__Auth__Htpasswd"] = htpasswd });
+        await using var cluster = await ClusterScript.StartAsync(_data.Path, SiloCount, new Dictionary<string, string> { ["Registry__Auth__Htpasswd"] = htpasswd });
 
         using (var challenged = await cluster.Balancer.GetAsync("v2/"))
         {
@@ -186,105 +181,6 @@ public sealed class ClusterScriptTests : IDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             using var response = await client.SendAsync(request);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode); // authorised on every silo; the repository does not exist
-        }
-    }
-
-    private sealed class ClusterScript : IAsyncDisposable
-    {
-        private readonly string _dataDirectory;
-        private readonly ServerSlotLease _slots;
-
-        private ClusterScript(ScriptProcess script, int port, string dataDirectory, ServerSlotLease slots)
-        {
-            Script = script;
-            Port = port;
-            _dataDirectory = dataDirectory;
-            _slots = slots;
-            Balancer = Client(port);
-        }
-
-        public ScriptProcess Script { get; }
-
-        public int Port { get; }
-
-        public HttpClient Balancer { get; }
-
-        public IReadOnlyList<Silo> Silos { get; private set; } = [];
-
-        public int NginxPid { get; private set; }
-
-        public IReadOnlyList<string> AccessLog() => NginxFile("access.log").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-
-        public string NginxFile(string name) => File.ReadAllText(Path.Combine(_dataDirectory, "cluster", "nginx", name));
-
-        public static async Task<ClusterScript> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
-        {
-            var slots = await ServerSlots.Run.TakeAsync(SiloCount);
-            try
-            {
-                return await BindRetry.StartAsync("scripts/cluster", _ => StartOnceAsync(dataDirectory, slots, settings ?? new Dictionary<string, string>()));
-            }
-            catch
-            {
-                slots.Dispose();
-                throw;
-            }
-        }
-
-        private static async Task<ClusterScript> StartOnceAsync(string dataDirectory, ServerSlotLease slots,
-            IReadOnlyDictionary<string, string> settings)
-        {
-            // The script's scheme: balancer P, silo i on P+i (HTTP), P+100+i (silo), P+200+i (gateway).
-            var port = LoopbackPorts.CandidateRange(201 + SiloCount);
-            var environment = new Dictionary<string, string?>
-            {
-                ["Registry__DataDirectory"] = dataDirectory,
-                ["REGISTRY_PG_PORT"] = LoopbackPorts.Candidate().ToString(),
-                ["DOTNET_gcServer"] = "0", // three silos share the test machine's cores
-            };
-            foreach (var (key, value) in settings) environment[key] = value;
-            var script = ScriptProcess.Start("cluster", [SiloCount.ToString(), "--port", port.ToString()], environment);
-            var cluster = new ClusterScript(script, port, dataDirectory, slots);
-            try
-            {
-                await script.WaitForOutputAsync("Ctrl-C stops", StartBound);
-                cluster.ReadTable();
-                return cluster;
-            }
-            catch
-            {
-                await cluster.StopAsync(); // the slots stay with the caller, which may start again
-                throw;
-            }
-        }
-
-        private void ReadTable()
-        {
-            var output = Script.Output;
-            var nginx = Regex.Match(output, @"nginx pid (\d+)");
-            Assert.True(nginx.Success, $"no nginx pid in:\n{output}");
-            NginxPid = int.Parse(nginx.Groups[1].Value);
-            Silos = Regex.Matches(output, @"^(\d+)\s+http://127\.0\.0\.1:(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+\S+$", RegexOptions.Multiline)
-                .Select(m => new Silo(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value), int.Parse(m.Groups[5].Value),
-                    Client(int.Parse(m.Groups[2].Value))))
-                .ToList();
-            Assert.True(Silos.Count == SiloCount, $"expected {SiloCount} silo rows in:\n{output}");
-        }
-
-        private static HttpClient Client(int port) =>
-            new() { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
-
-        private async Task StopAsync()
-        {
-            Balancer.Dispose();
-            foreach (var silo in Silos) silo.Client.Dispose();
-            await Script.DisposeAsync();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await StopAsync();
-            _slots.Dispose();
         }
     }
 }

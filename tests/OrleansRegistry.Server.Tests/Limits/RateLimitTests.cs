@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using OrleansRegistry.Server.Tests.Infrastructure;
+using OrleansRegistry.TestSupport.Network;
 using static OrleansRegistry.Server.Tests.Limits.RateLimitedRegistryFixture;
 
 namespace OrleansRegistry.Server.Tests.Limits;
@@ -28,9 +28,7 @@ public sealed class RateLimitTests(RateLimitedRegistryFixture fixture) : IClassF
         }
 
         using var refused = await UntilRefusedAsync(client, () => new HttpRequestMessage(HttpMethod.Get, "v2/"));
-        Assert.True(int.TryParse(TestImages.HeaderValue(refused, "Retry-After"), out var seconds) && seconds >= 1,
-            $"Retry-After: {TestImages.HeaderValue(refused, "Retry-After")}");
-        Assert.Equal(["TOOMANYREQUESTS"], await TestImages.ErrorCodesAsync(refused));
+        await TestImages.AssertTooManyRequestsAsync(refused);
         Assert.Equal("registry/2.0", TestImages.HeaderValue(refused, "Docker-Distribution-API-Version"));
 
         // kubelet's probes are never limited.
@@ -73,7 +71,7 @@ public sealed class RateLimitTests(RateLimitedRegistryFixture fixture) : IClassF
     }
 
     /// <summary>Sends until the answer is 429 (bounded); every other answer must be a success.</summary>
-    private static async Task<HttpResponseMessage> UntilRefusedAsync(SourcedClient client, Func<HttpRequestMessage> request)
+    internal static async Task<HttpResponseMessage> UntilRefusedAsync(SourcedClient client, Func<HttpRequestMessage> request)
     {
         for (var i = 0; i < MaxAttempts; i++)
         {
@@ -87,31 +85,4 @@ public sealed class RateLimitTests(RateLimitedRegistryFixture fixture) : IClassF
     }
 
     private SourcedClient From(string address) => new(fixture.Registry.BaseAddress, IPAddress.Parse(address));
-
-    /// <summary>An HTTP client whose connections leave from a given loopback address.</summary>
-    private sealed class SourcedClient(Uri registry, IPAddress source) : IDisposable
-    {
-        private readonly HttpClient _http = new(new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, ct) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                try
-                {
-                    socket.Bind(new IPEndPoint(source, 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        }) { BaseAddress = registry, Timeout = TimeSpan.FromMinutes(1) };
-
-        public HttpClient Http => _http;
-
-        public void Dispose() => _http.Dispose();
-    }
 }

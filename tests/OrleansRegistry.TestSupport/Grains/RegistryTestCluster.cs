@@ -22,6 +22,7 @@ public sealed class RegistryTestCluster : IAsyncDisposable
     private const string BlobRootKey = "RegistryTest:BlobRoot";
     private const string LeaseTimeoutKey = "RegistryTest:WriterLeaseTimeout";
     private const string ExpiryKey = "RegistryTest:UploadExpiry";
+    private const string SessionsPerIdentityKey = "RegistryTest:MaxUploadSessionsPerIdentity";
 
     private RegistryTestCluster(TestCluster cluster, string connectionString, string blobRoot)
     {
@@ -47,7 +48,7 @@ public sealed class RegistryTestCluster : IAsyncDisposable
     /// index in a gate); <see cref="NoExtraConfiguration"/> adds nothing.
     /// </summary>
     public static async Task<RegistryTestCluster> StartAsync<TConfigurator>(int silos, TimeSpan? writerLeaseTimeout = null,
-        TimeSpan? uploadExpiry = null)
+        TimeSpan? uploadExpiry = null, int? maxUploadSessionsPerIdentity = null)
         where TConfigurator : ISiloConfigurator, new()
     {
         var server = await PostgresServer.GetAsync();
@@ -61,6 +62,8 @@ public sealed class RegistryTestCluster : IAsyncDisposable
         builder.Properties[BlobRootKey] = blobRoot;
         builder.Properties[LeaseTimeoutKey] = (writerLeaseTimeout ?? new UploadOptions().WriterLeaseTimeout).ToString("c");
         builder.Properties[ExpiryKey] = (uploadExpiry ?? new UploadOptions().Expiry).ToString("c");
+        builder.Properties[SessionsPerIdentityKey] =
+            (maxUploadSessionsPerIdentity ?? new UploadQuotaOptions().MaxSessionsPerIdentity).ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.AddSiloBuilderConfigurator<RegistrySilo>();
         builder.AddSiloBuilderConfigurator<TConfigurator>();
         var cluster = builder.Build();
@@ -68,8 +71,9 @@ public sealed class RegistryTestCluster : IAsyncDisposable
         return new RegistryTestCluster(cluster, connectionString, blobRoot);
     }
 
-    public static Task<RegistryTestCluster> StartAsync(int silos, TimeSpan? writerLeaseTimeout = null, TimeSpan? uploadExpiry = null) =>
-        StartAsync<NoExtraConfiguration>(silos, writerLeaseTimeout, uploadExpiry);
+    public static Task<RegistryTestCluster> StartAsync(int silos, TimeSpan? writerLeaseTimeout = null, TimeSpan? uploadExpiry = null,
+        int? maxUploadSessionsPerIdentity = null) =>
+        StartAsync<NoExtraConfiguration>(silos, writerLeaseTimeout, uploadExpiry, maxUploadSessionsPerIdentity);
 
     /// <summary>The silo that hosts <paramref name="grain"/>'s activation now.</summary>
     public async Task<SiloHandle> HostOfAsync(IAddressable grain)
@@ -98,6 +102,7 @@ public sealed class RegistryTestCluster : IAsyncDisposable
             var blobRoot = silo.Configuration[BlobRootKey]!;
             var leaseTimeout = TimeSpan.Parse(silo.Configuration[LeaseTimeoutKey]!);
             var expiry = TimeSpan.Parse(silo.Configuration[ExpiryKey]!);
+            var sessionsPerIdentity = int.Parse(silo.Configuration[SessionsPerIdentityKey]!, System.Globalization.CultureInfo.InvariantCulture);
             silo.AddRegistryGrainStorage(connectionString);
             silo.AddIncomingGrainCallFilter<OrleansRegistry.Grains.Calls.DatabaseFailureFilter>();
             silo.Services.AddSingleton(TimeProvider.System);
@@ -105,6 +110,7 @@ public sealed class RegistryTestCluster : IAsyncDisposable
             silo.Services.AddSingleton<IRegistryIndex, PostgresRegistryIndex>();
             silo.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(blobRoot, flushToDisk: false));
             silo.Services.Configure<UploadOptions>(o => { o.WriterLeaseTimeout = leaseTimeout; o.Expiry = expiry; });
+            silo.Services.Configure<UploadQuotaOptions>(o => o.MaxSessionsPerIdentity = sessionsPerIdentity);
             silo.Services.AddSingleton<UploadExpirySweeper>();
         }
     }

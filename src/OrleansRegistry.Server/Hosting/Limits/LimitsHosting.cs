@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Core;
+using OrleansRegistry.Grains.Uploads;
 
 namespace OrleansRegistry.Server.Hosting.Limits;
 
@@ -14,7 +15,10 @@ public static class LimitsHosting
         builder.Services.AddSingleton(limits);
         // The manifest grain parses with these (Core knows nothing of the server's options).
         builder.Services.AddSingleton(Options.Create(limits.Manifest));
+        // The upload session grains admit sessions with this (cluster-wide, through one quota grain per identity).
+        builder.Services.Configure<UploadQuotaOptions>(o => o.MaxSessionsPerIdentity = limits.MaxUploadSessionsPerIdentity);
         if (limits.RateLimit.Enabled) builder.Services.AddRegistryRateLimiting(limits.RateLimit);
+        builder.Services.AddRegistryForwardedHeaders(limits);
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -43,6 +47,7 @@ public static class LimitsHosting
         Require(limits.MaxNameLength is >= 1 and <= RepositoryName.MaxLength, "MaxNameLength", $"1 to {RepositoryName.MaxLength}");
         Require(limits.MaxTagLength is >= 1 and <= Tag.MaxLength, "MaxTagLength", $"1 to {Tag.MaxLength}");
         Require(limits.MaxPageSize >= 1, "MaxPageSize", "at least 1");
+        Require(limits.MaxUploadSessionsPerIdentity >= 0, "MaxUploadSessionsPerIdentity", "0 (unlimited) or more");
         Require(limits.Manifest.MaxBytes >= 1, "Manifest:MaxBytes", "at least 1");
         Require(limits.Manifest.MaxDepth >= 1, "Manifest:MaxDepth", "at least 1");
         foreach (var (name, rate) in new[] { ("MinRequestBodyDataRate", limits.MinRequestBodyDataRate), ("MinResponseDataRate", limits.MinResponseDataRate) })

@@ -1,4 +1,5 @@
 using OrleansRegistry.Core;
+using OrleansRegistry.Grains.Uploads;
 
 namespace OrleansRegistry.Server.Hosting.Limits;
 
@@ -50,6 +51,19 @@ public sealed class LimitsOptions
 
     /// <summary>Open connections per silo beyond which new ones are refused (null: no cap, Kestrel's default).</summary>
     public long? MaxConcurrentConnections { get; set; }
+
+    /// <summary>
+    /// Upload sessions one identity (user, or <c>anonymous@ADDRESS</c>) may hold open at once across the cluster, from
+    /// open until finished, cancelled or expired; one more is refused with 429 TOOMANYREQUESTS. 0: unlimited.
+    /// </summary>
+    public int MaxUploadSessionsPerIdentity { get; set; } = new UploadQuotaOptions().MaxSessionsPerIdentity;
+
+    /// <summary>
+    /// Proxies (addresses, or networks as <c>10.0.0.0/8</c>) whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c>
+    /// are believed, so that rate limits, upload limits and the audit log see the client behind them. Null (unset):
+    /// loopback only (127.0.0.0/8, ::1), as for scripts/cluster's nginx. Anyone else's forwarded headers are ignored.
+    /// </summary>
+    public string[]? TrustedProxies { get; set; }
 
     /// <summary>Request rate per identity and per client address (off by default).</summary>
     public RateLimitOptions RateLimit { get; set; } = new();

@@ -74,10 +74,15 @@ port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# A port below the kernel's ephemeral range: one inside it can be taken as a client connection's local port between
+# the check and the server's bind (a bench's load generators open thousands). Room is left for scripts/cluster's
+# offsets (port + 200 + i).
 _free_port() {
-    local port tries
+    local port tries low
+    low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+    [ "$low" -gt 20500 ] || low=60000
     for tries in $(seq 1 200); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((20000 + RANDOM % (low - 20300)))
         if ! port_in_use "$port"; then echo "$port"; return 0; fi
     done
     echo "common.sh: no free port found" >&2

@@ -1,8 +1,8 @@
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Server.Errors;
-using OrleansRegistry.Server.Hosting.Limits;
 using OrleansRegistry.Server.Routing;
+using OrleansRegistry.Server.Security;
 using OrleansRegistry.Server.Security.Authorization;
 using OrleansRegistry.Grains.Abstractions.Uploads;
 using OrleansRegistry.Server.Uploads;
@@ -26,13 +26,13 @@ public static class UploadEndpoints
         {
             var digest = RequestArguments.RequireDigest(digestValue);
             await uploader.PutMonolithicAsync(route.Repository, digest, context.Request.Body,
-                RequestArguments.ContentLength(context.Request), context.RequestAborted, Owner(context), RequestRateLimiting.IdentityKey(context));
+                RequestArguments.ContentLength(context.Request), context.RequestAborted, Owner(context), Caller.Key(context));
             return Created(context, route.Repository, digest);
         }
 
         var algorithm = DigestAlgorithm(query["digest-algorithm"]);
         var uploadId = Guid.NewGuid();
-        var status = await uploader.OpenAsync(route.Repository, uploadId, algorithm, Owner(context), RequestRateLimiting.IdentityKey(context));
+        var status = await uploader.OpenAsync(route.Repository, uploadId, algorithm, Owner(context), Caller.Key(context));
         return Accepted(context, uploadId, status);
     }
 
@@ -110,8 +110,7 @@ public static class UploadEndpoints
     }
 
     /// <summary>The identity an upload session belongs to (the authenticated subject; null when anonymous or auth is off).</summary>
-    private static string? Owner(HttpContext context) =>
-        context.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : null;
+    private static string? Owner(HttpContext context) => Caller.Subject(context.User);
 
     /// <summary>The chunk's start from Content-Range (spec: "^[0-9]+-[0-9]+$"), checked against Content-Length.</summary>
     private static (long? Start, long? Length) ChunkRange(HttpRequest request)

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using OrleansRegistry.Core;
 using OrleansRegistry.Server.Errors;
+using OrleansRegistry.Server.Security;
 
 namespace OrleansRegistry.Server.Hosting.Limits;
 
@@ -26,16 +27,13 @@ public static class RequestRateLimiting
     {
         var limiters = new List<PartitionedRateLimiter<HttpContext>>();
         if (options.PerIdentity.Enabled) limiters.Add(Buckets(options.PerIdentity, IdentityKey));
-        if (options.PerAddress.Enabled) limiters.Add(Buckets(options.PerAddress, AddressKey));
+        if (options.PerAddress.Enabled) limiters.Add(Buckets(options.PerAddress, Caller.Address));
         if (limiters.Count == 0) throw new InvalidOperationException("no rate limit is on");
         return limiters.Count == 1 ? limiters[0] : PartitionedRateLimiter.CreateChained([.. limiters]);
     }
 
-    /// <summary>The identity contract: the authenticated caller's name, else <c>anonymous@ADDRESS</c>.</summary>
-    public static string IdentityKey(HttpContext context) =>
-        context.User.Identity?.Name is { Length: > 0 } name ? name : "anonymous@" + AddressKey(context);
-
-    private static string AddressKey(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>The identity contract: the authenticated caller's name, else <c>anonymous@ADDRESS</c> (<see cref="Caller.Key"/>).</summary>
+    public static string IdentityKey(HttpContext context) => Caller.Key(context);
 
     private static PartitionedRateLimiter<HttpContext> Buckets(RateLimitOptions.Bucket bucket, Func<HttpContext, string> key) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context =>

@@ -30,7 +30,7 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         outcome is AuditOutcomes.Allowed or AuditOutcomes.Issued && !isWrite ? LogLevel.Debug : LogLevel.Information;
 
     /// <summary>The caller as limits and audit key it: the subject, or anonymous@address.</summary>
-    public static string SubjectOf(ClaimsPrincipal user) => user.Identity is { IsAuthenticated: true, Name: { } name } ? name : "anonymous";
+    public static string SubjectOf(ClaimsPrincipal user) => Caller.Subject(user) ?? "anonymous";
 
     [LoggerMessage(EventId = 7000, Message = "Access {Outcome}: {Subject} {Action} {Repository} from {RemoteAddress}")]
     private static partial void Write(ILogger logger, LogLevel level, string subject, string action, string repository, string outcome, string remoteAddress);

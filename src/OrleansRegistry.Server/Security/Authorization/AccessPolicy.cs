@@ -48,7 +48,7 @@ public sealed class AccessPolicy(AccessRules rules, IOptions<AuthOptions> option
     /// <summary>Admins read /metrics and /dashboard: the admin group, or every htpasswd user when no Rules and no Groups are configured.</summary>
     public bool IsAdmin(ClaimsPrincipal user)
     {
-        if (user.Identity is not { IsAuthenticated: true, Name: { } name }) return false;
+        if (Caller.Subject(user) is not { } name) return false;
         if (rules.IsInGroup(name, options.Value.AdminGroup)) return true;
         return !rules.HasRulesOrGroups && _users is not null && _users.Contains(name);
     }

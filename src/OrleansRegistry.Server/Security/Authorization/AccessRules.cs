@@ -46,7 +46,7 @@ public sealed class AccessRules
     /// <summary>The repository actions (<c>pull</c>, <c>push</c>, <c>delete</c>) the rules grant <paramref name="user"/> on <paramref name="repository"/>.</summary>
     public IReadOnlyList<string> Granted(ClaimsPrincipal user, string repository)
     {
-        var name = user.Identity is { IsAuthenticated: true, Name: { } n } ? n : null;
+        var name = Caller.Subject(user);
         if (_rules.Count == 0) return name is null ? None : AccessActions.Repository;
         foreach (var rule in _rules)
         {

@@ -22,6 +22,14 @@ public interface IManifestGrain : IGrainWithStringKey
     [Idempotent, Alias("Put")]
     Task<ManifestContent> Put(string mediaType, byte[] bytes, Tag? tag);
 
+    /// <summary>
+    /// Retention: deletes the manifest (as <see cref="Delete"/>) only if, under its row lock, it is untagged, created
+    /// before <paramref name="createdBefore"/>, not a child of another manifest of the repository and not a referrer
+    /// whose subject is in the repository; whether it deleted.
+    /// </summary>
+    [Alias("DeleteUnreferenced")]
+    Task<bool> DeleteUnreferenced(DateTimeOffset createdBefore);
+
     /// <summary>Deletes the manifest, its referrer entry and every tag pointing at it; false when absent.</summary>
     [Alias("Delete")]
     Task<bool> Delete();

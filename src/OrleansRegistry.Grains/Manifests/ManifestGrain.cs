@@ -60,6 +60,9 @@ public sealed class ManifestGrain(
         return true;
     }
 
+    // Temporary (branch gc): the rows branch implements it over the manifests table.
+    public Task<bool> DeleteUnreferenced(DateTimeOffset createdBefore) => Task.FromResult(false);
+
     private async Task EnsureReferencesExistAsync(RepositoryName repository, IRepositoryGrain repo, ParsedManifest parsed)
     {
         var blobChecks = parsed.ReferencedBlobs

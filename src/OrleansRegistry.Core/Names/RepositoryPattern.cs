@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace OrleansRegistry.Server.Security.Authorization;
+namespace OrleansRegistry.Core;
 
-/// <summary>A rule's repository pattern: <c>*</c> matches within one path component (no <c>/</c>), <c>**</c> any run including <c>/</c>.</summary>
+/// <summary>A rule's repository pattern (access rules, retention rules): <c>*</c> matches within one path component (no <c>/</c>), <c>**</c> any run including <c>/</c>.</summary>
 public sealed class RepositoryPattern
 {
     private readonly Regex _regex;

@@ -35,6 +35,16 @@ public interface IRepositoryGrain : IGrainWithStringKey
     [Alias("DeleteTag")]
     Task<bool> DeleteTag(Tag tag);
 
+    /// <summary>
+    /// The garbage collector removed these blobs' links from the tables: drop them from the cache (nothing else).
+    /// </summary>
+    [Idempotent, Alias("ForgetBlobs")]
+    Task ForgetBlobs(Digest[] digests);
+
+    /// <summary>Retention deleted these tags from the tables: drop them from the cache (nothing else).</summary>
+    [Idempotent, Alias("ForgetTags")]
+    Task ForgetTags(Tag[] tags);
+
     /// <summary>A manifest was deleted: every tag pointing at it goes too.</summary>
     [Idempotent, Alias("ManifestDeleted")]
     Task ManifestDeleted(Digest digest);

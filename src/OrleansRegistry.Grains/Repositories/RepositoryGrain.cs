@@ -79,6 +79,20 @@ public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGr
         foreach (var tag in deleted) _tags.Remove(Tag.Parse(tag));
     }
 
+    public Task ForgetBlobs(Digest[] digests)
+    {
+        Invalidated();
+        foreach (var digest in digests) _blobs.Remove(digest);
+        return Task.CompletedTask;
+    }
+
+    public Task ForgetTags(Tag[] tags)
+    {
+        Invalidated();
+        foreach (var tag in tags) _tags.Remove(tag);
+        return Task.CompletedTask;
+    }
+
     // Called after a removal reached the index, never before: a read that interleaved during the removal may have
     // seen the old row; bumping the version then stops it caching that, and removing the key drops anything it
     // cached before this point. (Bumping only before the await let such a read cache a deleted tag for good.)

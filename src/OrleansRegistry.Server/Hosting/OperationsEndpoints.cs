@@ -4,7 +4,7 @@ using OrleansRegistry.Server.Security;
 
 namespace OrleansRegistry.Server.Hosting;
 
-/// <summary>The operator's surface beside /v2: health probes, /metrics and the Orleans dashboard.</summary>
+/// <summary>The operator's surface beside /v2: health probes, /metrics, the Orleans dashboard and /admin (AdminEndpoints).</summary>
 public static class OperationsEndpoints
 {
     public const string LivenessPath = "/healthz";
@@ -26,10 +26,12 @@ public static class OperationsEndpoints
         });
 
         // Everything an operator reads (the dashboard's pages and its APIs, which show grain state and a log stream,
-        // and /metrics) hangs off this one group, and with authentication on only admins may read it.
+        // /metrics and /admin) hangs off this one group, and with authentication on only admins may read it.
         var operations = app.MapGroup("").RequireAdminWhenSecured(app.Configuration);
         operations.MapPrometheusScrapingEndpoint(MetricsPath);
         operations.MapRegistryDashboard(app.Configuration);
+        operations.MapAdminEndpoints();
+        app.CheckRegistryCollection();
         return app;
     }
 }

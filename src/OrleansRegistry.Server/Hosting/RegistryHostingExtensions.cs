@@ -34,6 +34,7 @@ public static class RegistryHostingExtensions
         builder.Services.AddSingleton<RegistryMetrics>();
         builder.Services.AddSingleton<BlobUploader>();
         builder.Services.AddHostedService<UploadExpirySweeper>();
+        builder.AddRegistryCollection();
         builder.AddRegistryObservability();
 
         builder.UseOrleans(silo =>

@@ -1,8 +1,8 @@
-using OrleansRegistry.Server.Security.Authorization;
+using OrleansRegistry.Core;
 
-namespace OrleansRegistry.Server.Tests.Security;
+namespace OrleansRegistry.Core.Tests.Names;
 
-/// <summary>Rule patterns (README "Security"): <c>*</c> within one path component, <c>**</c> across components, the rest literal.</summary>
+/// <summary>Rule patterns (README "Security" and "Garbage collection and retention"): <c>*</c> within one path component, <c>**</c> across components, the rest literal.</summary>
 public sealed class RepositoryPatternTests
 {
     [Theory]

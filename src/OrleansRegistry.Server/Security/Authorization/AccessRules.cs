@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
+using OrleansRegistry.Core;
 using OrleansRegistry.Core.Access;
 
 namespace OrleansRegistry.Server.Security.Authorization;

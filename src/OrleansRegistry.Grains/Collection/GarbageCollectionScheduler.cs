@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace OrleansRegistry.Grains.Collection;
+
+/// <summary>
+/// Scheduled collections: every silo looks now and then, and the one that gets the collector lock runs when no real
+/// run finished within <see cref="GarbageCollectionOptions.Interval"/>; so N silos run about one collection per interval,
+/// and a silo lost mid-run leaves the next look to another.
+/// </summary>
+public sealed class GarbageCollectionScheduler(
+    GarbageCollector collector,
+    IOptions<GarbageCollectionOptions> options,
+    TimeProvider clock,
+    ILogger<GarbageCollectionScheduler> logger) : BackgroundService
+{
+    // Looks at most this far apart, so a run killed with its silo is retried within this long, not a whole interval later.
+    private static readonly TimeSpan MaxLookPeriod = TimeSpan.FromMinutes(15);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled) return;
+        var period = options.Value.Interval < MaxLookPeriod ? options.Value.Interval : MaxLookPeriod;
+        if (period <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(period, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try { await collector.RunIfDueAsync(stoppingToken); }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Scheduled garbage collection failed; the next look is in {Period}", period);
+            }
+        }
+    }
+}

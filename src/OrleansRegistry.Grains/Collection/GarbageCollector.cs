@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansRegistry.Core;
+using OrleansRegistry.Grains.Abstractions;
+using OrleansRegistry.Storage.Blobs;
+using OrleansRegistry.Storage.Collection;
+using OrleansRegistry.Storage.Index;
+
+namespace OrleansRegistry.Grains.Collection;
+
+/// <summary>
+/// Online mark and sweep over the tables, never a walk of the blob store, while pushes go on. One run, under the
+/// cluster-wide collector lock:
+/// <list type="number">
+/// <item>finish the blobs a killed run left marked <c>deleting</c>;</item>
+/// <item>retention, per repository with a rule: tags to delete, then untagged manifests (through
+/// <c>IManifestGrain.DeleteUnreferenced</c>, which re-checks under its row lock), pass after pass so that an index's
+/// children and a subject's referrers follow it;</item>
+/// <item>blobs no manifest references and not linked within the grace period, each in two transactions (unlink and
+/// mark; then delete the bytes and the row under the row lock), after which the repositories that linked it forget it.</item>
+/// </list>
+/// A dry run makes the same queries, counting its own decisions as made, and writes nothing.
+/// </summary>
+public sealed class GarbageCollector(
+    IGarbageIndex garbage,
+    IRegistryIndex index,
+    IBlobStore store,
+    IGrainFactory grains,
+    RetentionRules retention,
+    IOptions<GarbageCollectionOptions> options,
+    CollectionMetrics metrics,
+    StorageUsageMonitor usage,
+    TimeProvider clock,
+    ILogger<GarbageCollector> logger)
+{
+    private const int PageSize = 500;
+    private const int ManifestPageSize = 1000;
+
+    /// <summary>Untagged passes per repository and run: each may free the children of the manifests the last one deleted.</summary>
+    private const int MaxUntaggedPasses = 64;
+
+    private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Runs a collection now; <see cref="CollectorBusyException"/> when another one holds the lock.</summary>
+    public async Task<GarbageCollectionReport> RunAsync(bool dryRun, CancellationToken ct)
+    {
+        await using var held = await garbage.TryLockCollectorAsync(ct) ?? throw new CollectorBusyException();
+        return await RunLockedAsync(dryRun, ct);
+    }
+
+    /// <summary>The schedule's run: only when the lock is free and no real run finished within the interval.</summary>
+    public async Task<GarbageCollectionReport?> RunIfDueAsync(CancellationToken ct)
+    {
+        await using var held = await garbage.TryLockCollectorAsync(ct);
+        if (held is null) return null;
+        // Read under the lock: a run that finished while this silo waited is seen.
+        if (await garbage.LastRunFinishedAsync(ct) is { } last && clock.GetUtcNow() - last < options.Value.Interval) return null;
+        return await RunLockedAsync(dryRun: false, ct);
+    }
+
+    private async Task<GarbageCollectionReport> RunLockedAsync(bool dryRun, CancellationToken ct)
+    {
+        var startedAt = clock.GetUtcNow();
+        var watch = Stopwatch.StartNew();
+        var tally = new CollectionTally(dryRun, startedAt);
+        logger.LogInformation("Garbage collection started (dry run: {DryRun})", dryRun);
+
+        await FinishDeletingAsync(tally, ct);
+        var goneManifests = await ApplyRetentionAsync(tally, ct);
+        await SweepBlobsAsync(tally, goneManifests, ct);
+
+        var report = tally.Report(watch.Elapsed);
+        await garbage.RecordRunAsync(startedAt, dryRun, $"{Environment.MachineName}:{Environment.ProcessId}",
+            JsonSerializer.Serialize(report, ReportJson), ct);
+        metrics.RunFinished(report);
+        logger.LogInformation(
+            "Garbage collection finished (dry run: {DryRun}) in {Seconds} s: {Tags} tags, {Manifests} manifests, {Blobs} blobs, {Bytes} bytes",
+            dryRun, report.DurationSeconds, report.TagsDeleted, report.ManifestsDeleted, report.BlobsDeleted, report.BytesReclaimed);
+        try { await usage.RefreshAsync(ct); }
+        catch (Exception e) when (!ct.IsCancellationRequested) { logger.LogWarning(e, "Reading storage usage after the collection failed"); }
+        return report;
+    }
+
+    /// <summary>A killed run may have unlinked blobs and marked them deleting without deleting their bytes: finish them first.</summary>
+    private async Task FinishDeletingAsync(CollectionTally tally, CancellationToken ct)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var left = (await garbage.ListDeletingBlobsAsync(PageSize, ct)).Where(b => seen.Add(b.Digest)).ToList();
+            if (left.Count == 0) return;
+            foreach (var blob in left)
+            {
+                if (tally.DryRun)
+                {
+                    Log(tally, "blob", blob.Digest, blob.Size, "left deleting by an earlier run");
+                    tally.Blob(blob.Digest, blob.Size);
+                    continue;
+                }
+                if (await DeleteBytesAsync(blob.Digest, ct) is { } size)
+                {
+                    Log(tally, "blob", blob.Digest, size, "left deleting by an earlier run");
+                    tally.Blob(blob.Digest, size);
+                    await PauseAsync(ct);
+                }
+            }
+        }
+    }
+
+    /// <summary>Applies the retention rules; returns the manifests a dry run decided to delete (a real run: none left).</summary>
+    private async Task<List<ManifestKey>> ApplyRetentionAsync(CollectionTally tally, CancellationToken ct)
+    {
+        var goneManifests = new List<ManifestKey>();
+        if (retention.IsEmpty) return goneManifests;
+        string? last = null;
+        while (true)
+        {
+            var repositories = await index.ListRepositoriesAsync(last, PageSize, ct);
+            if (repositories.Count == 0) return goneManifests;
+            last = repositories[^1];
+            foreach (var repository in repositories)
+                if (retention.For(repository) is { } rule)
+                    await ApplyRuleAsync(repository, rule, tally, goneManifests, ct);
+        }
+    }
+
+    private async Task ApplyRuleAsync(string repository, RetentionRule rule, CollectionTally tally, List<ManifestKey> goneManifests,
+        CancellationToken ct)
+    {
+        var now = await garbage.DatabaseNowAsync(ct);
+        var name = RepositoryName.Parse(repository);
+        var goneTags = new List<string>();
+
+        var tags = await garbage.ListExpiredTagsAsync(repository, rule.KeepNewestTags, now - rule.DeleteTagsOlderThan, ct);
+        foreach (var tag in tags)
+        {
+            if (!tally.DryRun)
+            {
+                // Only if it still points where it did: a tag pushed again since the query is the newest now.
+                if (!await garbage.DeleteTagIfUnchangedAsync(repository, tag, ct)) continue;
+                await grains.Repository(name).ForgetTags([Tag.Parse(tag.Tag)]);
+            }
+            logger.LogInformation("Garbage collection {Action} tag {Repository}:{Tag} ({Digest}, last pushed {UpdatedAt:O}) by retention rule {Pattern}",
+                tally.DryRun ? "would delete" : "deleted", repository, tag.Tag, tag.Digest, tag.UpdatedAt, rule.Repository);
+            tally.Tag(repository, tag.Tag);
+            goneTags.Add(tag.Tag);
+            await PauseAsync(tally, ct);
+        }
+
+        if (rule.DeleteUntaggedOlderThan is not { } untaggedAge) return;
+        var createdBefore = now - untaggedAge;
+        var goneHere = new List<string>();
+        // Deleting an index frees its children, deleting a subject its referrers: repeat until a pass deletes nothing.
+        for (var pass = 0; pass < MaxUntaggedPasses; pass++)
+        {
+            var candidates = await garbage.ListUnreferencedManifestsAsync(repository, createdBefore,
+                tally.DryRun ? goneTags : [], tally.DryRun ? goneHere : [], ManifestPageSize, ct);
+            var deleted = 0;
+            foreach (var candidate in candidates)
+            {
+                if (!tally.DryRun && !await grains.Manifest(name, Digest.Parse(candidate)).DeleteUnreferenced(createdBefore)) continue;
+                logger.LogInformation("Garbage collection {Action} untagged manifest {Repository}@{Digest} by retention rule {Pattern}",
+                    tally.DryRun ? "would delete" : "deleted", repository, candidate, rule.Repository);
+                tally.Manifest(repository, candidate);
+                goneHere.Add(candidate);
+                deleted++;
+                await PauseAsync(tally, ct);
+            }
+            if (deleted == 0) break;
+        }
+        if (tally.DryRun) goneManifests.AddRange(goneHere.Select(d => new ManifestKey(repository, d)));
+    }
+
+    private async Task SweepBlobsAsync(CollectionTally tally, List<ManifestKey> goneManifests, CancellationToken ct)
+    {
+        // One cutoff for the whole sweep, in the database's clock (last_linked_at is its now()): a blob uploaded or
+        // linked after the mark started is never swept by this run, whatever the grace period.
+        var linkedBefore = await garbage.DatabaseNowAsync(ct) - options.Value.GracePeriod;
+        string? after = null;
+        while (true)
+        {
+            var candidates = await garbage.ListGarbageBlobsAsync(linkedBefore, after, PageSize, goneManifests, ct);
+            if (candidates.Count == 0) return;
+            after = candidates[^1].Digest;
+            foreach (var blob in candidates)
+            {
+                if (tally.DryRun)
+                {
+                    Log(tally, "blob", blob.Digest, blob.Size, "unreferenced");
+                    tally.Blob(blob.Digest, blob.Size);
+                    continue;
+                }
+                if (await garbage.UnlinkGarbageBlobAsync(blob.Digest, linkedBefore, ct) is not { } repositories) continue;
+                // The links are gone in the tables; the repositories' caches go before the bytes do.
+                var digest = Digest.Parse(blob.Digest);
+                await Task.WhenAll(repositories.Select(r => grains.Repository(RepositoryName.Parse(r)).ForgetBlobs([digest])));
+                if (await DeleteBytesAsync(blob.Digest, ct) is not { } size) continue;
+                Log(tally, "blob", blob.Digest, size, repositories.Count == 0 ? "unreferenced, linked nowhere" : $"unreferenced, unlinked from {string.Join(", ", repositories)}");
+                tally.Blob(blob.Digest, size);
+                await PauseAsync(ct);
+            }
+        }
+    }
+
+    private Task<long?> DeleteBytesAsync(string digest, CancellationToken ct) =>
+        garbage.DeleteUnlinkedBlobAsync(digest, async c => await store.DeleteAsync(digest, c), ct);
+
+    private void Log(CollectionTally tally, string what, string digest, long size, string why) =>
+        logger.LogInformation("Garbage collection {Action} {What} {Digest} ({Size} bytes): {Why}",
+            tally.DryRun ? "would delete" : "deleted", what, digest, size, why);
+
+    private Task PauseAsync(CollectionTally tally, CancellationToken ct) => tally.DryRun ? Task.CompletedTask : PauseAsync(ct);
+
+    private Task PauseAsync(CancellationToken ct) =>
+        options.Value.PauseBetweenDeletes > TimeSpan.Zero ? Task.Delay(options.Value.PauseBetweenDeletes, clock, ct) : Task.CompletedTask;
+}

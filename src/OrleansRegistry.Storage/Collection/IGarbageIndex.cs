@@ -1,0 +1,94 @@
+namespace OrleansRegistry.Storage.Collection;
+
+/// <summary>
+/// The queries of garbage collection, retention and storage usage over the tables of sql/11-storage-lifecycle.sql
+/// (blobs, manifests, manifest_references) and sql/10-registry.sql (tags, blob_links, repositories). Mark and sweep
+/// are queries: nothing here walks the blob store. Digests, names and tags were validated by whoever stored them.
+/// </summary>
+public interface IGarbageIndex
+{
+    /// <summary>
+    /// The cluster-wide collector lock (a PostgreSQL session advisory lock on a connection of its own), or null when
+    /// another collector holds it. Disposing releases it; a silo that dies releases it with its connection.
+    /// </summary>
+    Task<IAsyncDisposable?> TryLockCollectorAsync(CancellationToken ct = default);
+
+    /// <summary>The database's clock (<c>now()</c>), which stamps <c>last_linked_at</c>, <c>created_at</c> and <c>updated_at</c>.</summary>
+    Task<DateTimeOffset> DatabaseNowAsync(CancellationToken ct = default);
+
+    /// <summary>When the last real (not dry) run finished, whichever silo ran it; null when none has.</summary>
+    Task<DateTimeOffset?> LastRunFinishedAsync(CancellationToken ct = default);
+
+    /// <summary>Records a finished run and its report (JSON).</summary>
+    Task RecordRunAsync(DateTimeOffset startedAt, bool dryRun, string silo, string reportJson, CancellationToken ct = default);
+
+    /// <summary>
+    /// The tags of <paramref name="repository"/> a retention rule deletes: beyond the newest
+    /// <paramref name="keepNewest"/> (by <c>updated_at</c>) and updated before <paramref name="olderThan"/>; a null bound
+    /// does not restrict. Both null: none.
+    /// </summary>
+    Task<IReadOnlyList<TagRecord>> ListExpiredTagsAsync(string repository, int? keepNewest, DateTimeOffset? olderThan,
+        CancellationToken ct = default);
+
+    /// <summary>Deletes a tag only if it still points where it did when listed (a push since then keeps it).</summary>
+    Task<bool> DeleteTagIfUnchangedAsync(string repository, TagRecord tag, CancellationToken ct = default);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> manifests of <paramref name="repository"/> created before
+    /// <paramref name="createdBefore"/> that nothing keeps: no tag, not a child of another manifest of the repository,
+    /// not a referrer whose subject is in the repository. <paramref name="goneTags"/> and
+    /// <paramref name="goneManifests"/> count as already deleted (a dry run's earlier decisions).
+    /// </summary>
+    Task<IReadOnlyList<string>> ListUnreferencedManifestsAsync(string repository, DateTimeOffset createdBefore,
+        IReadOnlyCollection<string> goneTags, IReadOnlyCollection<string> goneManifests, int limit, CancellationToken ct = default);
+
+    /// <summary>Blobs a killed run left marked <c>deleting</c> (their links are gone; the bytes may not be).</summary>
+    Task<IReadOnlyList<BlobRecord>> ListDeletingBlobsAsync(int limit, CancellationToken ct = default);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> garbage blobs with digests after <paramref name="after"/>, in digest order: no
+    /// manifest of any repository references them (kind 'blob') and they were last linked before
+    /// <paramref name="linkedBefore"/>. References from <paramref name="goneManifests"/> (repository, digest) do not
+    /// count (a dry run's manifest deletions).
+    /// </summary>
+    Task<IReadOnlyList<BlobRecord>> ListGarbageBlobsAsync(DateTimeOffset linkedBefore, string? after, int limit,
+        IReadOnlyCollection<ManifestKey> goneManifests, CancellationToken ct = default);
+
+    /// <summary>
+    /// Sweep step 1, one transaction: locks the blob's row and its links, re-checks that it is still garbage (not
+    /// deleting, last linked before <paramref name="linkedBefore"/>, referenced by no manifest), deletes its links and
+    /// marks it deleting. Returns the repositories that linked it, or null when it is no longer garbage (or gone).
+    /// </summary>
+    Task<IReadOnlyList<string>?> UnlinkGarbageBlobAsync(string digest, DateTimeOffset linkedBefore, CancellationToken ct = default);
+
+    /// <summary>
+    /// Sweep step 2, one transaction: under the row lock of a blob still marked deleting, runs
+    /// <paramref name="deleteBytes"/> (the store's delete) and deletes the row. Returns the blob's size, or null when
+    /// the row is gone or no longer deleting (an upload committed the blob again in between: it stays).
+    /// </summary>
+    Task<long?> DeleteUnlinkedBlobAsync(string digest, Func<CancellationToken, Task> deleteBytes, CancellationToken ct = default);
+
+    /// <summary>Storage per repository, up to <paramref name="limit"/> repositories after <paramref name="last"/> in name order.</summary>
+    Task<IReadOnlyList<RepositoryUsage>> ListUsageAsync(string? last, int limit, CancellationToken ct = default);
+
+    /// <summary>The <paramref name="limit"/> repositories that reference the most bytes, largest first.</summary>
+    Task<IReadOnlyList<RepositoryUsage>> LargestRepositoriesAsync(int limit, CancellationToken ct = default);
+
+    /// <summary>Bytes of every blob the registry holds (each once).</summary>
+    Task<long> StoredBytesAsync(CancellationToken ct = default);
+}
+
+/// <summary>A tag as listed: where it pointed and when it was last moved.</summary>
+public sealed record TagRecord(string Tag, string Digest, DateTimeOffset UpdatedAt);
+
+/// <summary>A blob row: its digest and size.</summary>
+public sealed record BlobRecord(string Digest, long Size);
+
+/// <summary>A manifest of a repository.</summary>
+public sealed record ManifestKey(string Repository, string Digest);
+
+/// <summary>
+/// A repository's storage: <see cref="Bytes"/> of the distinct blobs its manifests reference (a blob shared with other
+/// repositories counts in each), how many blobs that is, and how many manifests it holds.
+/// </summary>
+public sealed record RepositoryUsage(string Repository, long Bytes, long Blobs, long Manifests);

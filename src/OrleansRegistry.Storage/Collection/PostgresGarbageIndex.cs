@@ -1,0 +1,333 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace OrleansRegistry.Storage.Collection;
+
+/// <summary>
+/// <see cref="IGarbageIndex"/> on PostgreSQL. The sweep's two transactions take the same row locks as the writers of
+/// sql/11-storage-lifecycle.sql (upload commit: the <c>blobs</c> row; link: the <c>blobs</c> row; manifest PUT: the
+/// repository's <c>blob_links</c> rows FOR SHARE), so a manifest PUT racing the sweep either commits first (and the
+/// re-check sees its references) or finds the links gone (MANIFEST_BLOB_UNKNOWN); it never commits over missing bytes.
+/// </summary>
+public sealed class PostgresGarbageIndex(NpgsqlDataSource dataSource) : IGarbageIndex
+{
+    /// <summary>The collector's advisory lock key (sql/ scripts use 7428110531 for schema changes).</summary>
+    public const long CollectorLockKey = 7428110532;
+
+    public async Task<IAsyncDisposable?> TryLockCollectorAsync(CancellationToken ct = default)
+    {
+        // A session lock lives as long as its connection: this one is held for the whole run and used for nothing else.
+        var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+            cmd.Parameters.Add(new NpgsqlParameter<long>("key", CollectorLockKey));
+            if ((bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!) return new CollectorLock(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        await connection.DisposeAsync().ConfigureAwait(false);
+        return null;
+    }
+
+    public async Task<DateTimeOffset> DatabaseNowAsync(CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT now()");
+        return new DateTimeOffset((DateTime)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!, TimeSpan.Zero);
+    }
+
+    public async Task<DateTimeOffset?> LastRunFinishedAsync(CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT max(finished_at) FROM gc_runs WHERE NOT dry_run");
+        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is DateTime finished
+            ? new DateTimeOffset(finished, TimeSpan.Zero)
+            : null;
+    }
+
+    public async Task RecordRunAsync(DateTimeOffset startedAt, bool dryRun, string silo, string reportJson, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            INSERT INTO gc_runs (started_at, dry_run, silo, report) VALUES (@started_at, @dry_run, @silo, @report)
+            """);
+        cmd.Parameters.Add(Instant("started_at", startedAt));
+        cmd.Parameters.Add(new NpgsqlParameter<bool>("dry_run", dryRun));
+        cmd.Parameters.Add(Text("silo", silo));
+        cmd.Parameters.Add(new NpgsqlParameter<string>("report", NpgsqlDbType.Jsonb) { TypedValue = reportJson });
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<TagRecord>> ListExpiredTagsAsync(string repository, int? keepNewest, DateTimeOffset? olderThan,
+        CancellationToken ct = default)
+    {
+        if (keepNewest is null && olderThan is null) return [];
+        // Newest first by the time the tag last moved; the tag name breaks ties so "the newest N" is stable.
+        await using var cmd = dataSource.CreateCommand($"""
+            SELECT tag, digest, updated_at FROM (
+                SELECT tag, digest, updated_at, row_number() OVER (ORDER BY updated_at DESC, tag DESC) AS newest
+                FROM tags WHERE repository = @repository
+            ) ranked
+            WHERE {(keepNewest is null ? "true" : "newest > @keep")}
+              AND {(olderThan is null ? "true" : "updated_at < @older_than")}
+            ORDER BY updated_at, tag
+            """);
+        cmd.Parameters.Add(Text("repository", repository));
+        if (keepNewest is { } keep) cmd.Parameters.Add(new NpgsqlParameter<long>("keep", keep));
+        if (olderThan is { } cutoff) cmd.Parameters.Add(Instant("older_than", cutoff));
+        var tags = new List<TagRecord>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            tags.Add(new TagRecord(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
+        return tags;
+    }
+
+    public async Task<bool> DeleteTagIfUnchangedAsync(string repository, TagRecord tag, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            DELETE FROM tags
+            WHERE repository = @repository AND tag = @tag AND digest = @digest AND updated_at = @updated_at
+            """);
+        cmd.Parameters.Add(Text("repository", repository));
+        cmd.Parameters.Add(Text("tag", tag.Tag));
+        cmd.Parameters.Add(Text("digest", tag.Digest));
+        cmd.Parameters.Add(Instant("updated_at", tag.UpdatedAt));
+        return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
+    }
+
+    public async Task<IReadOnlyList<string>> ListUnreferencedManifestsAsync(string repository, DateTimeOffset createdBefore,
+        IReadOnlyCollection<string> goneTags, IReadOnlyCollection<string> goneManifests, int limit, CancellationToken ct = default)
+    {
+        // The same three rules IManifestGrain.DeleteUnreferenced re-checks under its row lock.
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT m.digest FROM manifests m
+            WHERE m.repository = @repository AND m.created_at < @created_before
+              AND m.digest <> ALL (@gone_manifests)
+              AND NOT EXISTS (SELECT 1 FROM tags t
+                              WHERE t.repository = m.repository AND t.digest = m.digest AND t.tag <> ALL (@gone_tags))
+              AND NOT EXISTS (SELECT 1 FROM manifest_references r
+                              WHERE r.repository = m.repository AND r.digest = m.digest AND r.kind = 'manifest'
+                                AND r.manifest <> ALL (@gone_manifests))
+              AND (m.subject IS NULL OR NOT EXISTS (SELECT 1 FROM manifests s
+                              WHERE s.repository = m.repository AND s.digest = m.subject
+                                AND s.digest <> ALL (@gone_manifests)))
+            ORDER BY m.digest
+            LIMIT @limit
+            """);
+        cmd.Parameters.Add(Text("repository", repository));
+        cmd.Parameters.Add(Instant("created_before", createdBefore));
+        cmd.Parameters.Add(TextArray("gone_tags", goneTags));
+        cmd.Parameters.Add(TextArray("gone_manifests", goneManifests));
+        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        var digests = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) digests.Add(reader.GetString(0));
+        return digests;
+    }
+
+    public async Task<IReadOnlyList<BlobRecord>> ListDeletingBlobsAsync(int limit, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "SELECT digest, size FROM blobs WHERE deleting ORDER BY digest LIMIT @limit");
+        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        return await ReadBlobsAsync(cmd, ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<BlobRecord>> ListGarbageBlobsAsync(DateTimeOffset linkedBefore, string? after, int limit,
+        IReadOnlyCollection<ManifestKey> goneManifests, CancellationToken ct = default)
+    {
+        // Mark: a blob no manifest references is garbage once its grace period is over. A dry run also discounts the
+        // references of the manifests it decided to delete; a real run has deleted them already.
+        var referenced = goneManifests.Count == 0
+            ? "SELECT 1 FROM manifest_references r WHERE r.digest = b.digest AND r.kind = 'blob'"
+            : """
+              SELECT 1 FROM manifest_references r WHERE r.digest = b.digest AND r.kind = 'blob'
+                AND NOT EXISTS (SELECT 1 FROM unnest(@gone_repositories, @gone_digests) AS g(repository, digest)
+                                WHERE g.repository = r.repository AND g.digest = r.manifest)
+              """;
+        await using var cmd = dataSource.CreateCommand($"""
+            SELECT b.digest, b.size FROM blobs b
+            WHERE NOT b.deleting AND b.last_linked_at < @linked_before
+              {(after is null ? "" : "AND b.digest > @after")}
+              AND NOT EXISTS ({referenced})
+            ORDER BY b.digest
+            LIMIT @limit
+            """);
+        cmd.Parameters.Add(Instant("linked_before", linkedBefore));
+        if (after is not null) cmd.Parameters.Add(Text("after", after));
+        if (goneManifests.Count > 0)
+        {
+            cmd.Parameters.Add(TextArray("gone_repositories", goneManifests.Select(m => m.Repository).ToList()));
+            cmd.Parameters.Add(TextArray("gone_digests", goneManifests.Select(m => m.Digest).ToList()));
+        }
+        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        return await ReadBlobsAsync(cmd, ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>?> UnlinkGarbageBlobAsync(string digest, DateTimeOffset linkedBefore, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+
+        // The blob's row first (upload commits and links lock it too), then its links (a manifest PUT locks the ones it
+        // references FOR SHARE): whichever transaction locks first, the other waits for its commit.
+        if (!await ExistsAsync(connection, "SELECT 1 FROM blobs WHERE digest = @digest FOR UPDATE", digest, ct).ConfigureAwait(false))
+            return null;
+        await using (var links = new NpgsqlCommand("SELECT 1 FROM blob_links WHERE digest = @digest FOR UPDATE", connection))
+        {
+            links.Parameters.Add(Text("digest", digest));
+            await links.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        // A new statement sees what committed while this transaction waited for its locks (READ COMMITTED).
+        await using (var recheck = new NpgsqlCommand("""
+            SELECT 1 FROM blobs b
+            WHERE b.digest = @digest AND NOT b.deleting AND b.last_linked_at < @linked_before
+              AND NOT EXISTS (SELECT 1 FROM manifest_references r WHERE r.digest = b.digest AND r.kind = 'blob')
+            """, connection))
+        {
+            recheck.Parameters.Add(Text("digest", digest));
+            recheck.Parameters.Add(Instant("linked_before", linkedBefore));
+            if (await recheck.ExecuteScalarAsync(ct).ConfigureAwait(false) is null) return null; // rolled back on dispose
+        }
+
+        var repositories = new List<string>();
+        await using (var unlink = new NpgsqlCommand("""
+            WITH unlinked AS (DELETE FROM blob_links WHERE digest = @digest RETURNING repository),
+                 marked AS (UPDATE blobs SET deleting = true WHERE digest = @digest)
+            SELECT repository FROM unlinked ORDER BY repository
+            """, connection))
+        {
+            unlink.Parameters.Add(Text("digest", digest));
+            await using var reader = await unlink.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) repositories.Add(reader.GetString(0));
+        }
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return repositories;
+    }
+
+    public async Task<long?> DeleteUnlinkedBlobAsync(string digest, Func<CancellationToken, Task> deleteBytes, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        long size;
+        await using (var locked = new NpgsqlCommand("SELECT size FROM blobs WHERE digest = @digest AND deleting FOR UPDATE", connection))
+        {
+            locked.Parameters.Add(Text("digest", digest));
+            if (await locked.ExecuteScalarAsync(ct).ConfigureAwait(false) is not long found) return null;
+            size = found;
+        }
+
+        // Under the row lock an upload commit of the same digest waits, then writes its own bytes after these are gone.
+        await deleteBytes(ct).ConfigureAwait(false);
+        await using (var delete = new NpgsqlCommand("DELETE FROM blobs WHERE digest = @digest", connection))
+        {
+            delete.Parameters.Add(Text("digest", digest));
+            await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return size;
+    }
+
+    public async Task<IReadOnlyList<RepositoryUsage>> ListUsageAsync(string? last, int limit, CancellationToken ct = default)
+    {
+        // Keyset over repositories; per repository the distinct blobs its manifests reference, sized from `blobs`.
+        await using var cmd = dataSource.CreateCommand($"""
+            SELECT r.name, COALESCE(u.bytes, 0), COALESCE(u.blobs, 0),
+                   (SELECT count(*) FROM manifests m WHERE m.repository = r.name)
+            FROM repositories r
+            LEFT JOIN LATERAL (
+                SELECT sum(b.size) AS bytes, count(*) AS blobs FROM blobs b
+                WHERE b.digest IN (SELECT mr.digest FROM manifest_references mr
+                                   WHERE mr.repository = r.name AND mr.kind = 'blob')
+            ) u ON true
+            {(last is null ? "" : "WHERE r.name > @last")}
+            ORDER BY r.name
+            LIMIT @limit
+            """);
+        if (last is not null) cmd.Parameters.Add(Text("last", last));
+        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        return await ReadUsageAsync(cmd, ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<RepositoryUsage>> LargestRepositoriesAsync(int limit, CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT u.repository, u.bytes, u.blobs, (SELECT count(*) FROM manifests m WHERE m.repository = u.repository)
+            FROM (
+                SELECT d.repository, sum(b.size) AS bytes, count(*) AS blobs
+                FROM (SELECT DISTINCT repository, digest FROM manifest_references WHERE kind = 'blob') d
+                JOIN blobs b ON b.digest = d.digest
+                GROUP BY d.repository
+                ORDER BY bytes DESC, d.repository
+                LIMIT @limit
+            ) u
+            ORDER BY u.bytes DESC, u.repository
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        return await ReadUsageAsync(cmd, ct).ConfigureAwait(false);
+    }
+
+    public async Task<long> StoredBytesAsync(CancellationToken ct = default)
+    {
+        await using var cmd = dataSource.CreateCommand("SELECT COALESCE(sum(size), 0)::bigint FROM blobs");
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, string sql, string digest, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        cmd.Parameters.Add(Text("digest", digest));
+        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null;
+    }
+
+    private static async Task<IReadOnlyList<BlobRecord>> ReadBlobsAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        var blobs = new List<BlobRecord>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) blobs.Add(new BlobRecord(reader.GetString(0), reader.GetInt64(1)));
+        return blobs;
+    }
+
+    private static async Task<IReadOnlyList<RepositoryUsage>> ReadUsageAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        var usage = new List<RepositoryUsage>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            usage.Add(new RepositoryUsage(reader.GetString(0), Convert.ToInt64(reader.GetValue(1)), reader.GetInt64(2), reader.GetInt64(3)));
+        return usage;
+    }
+
+    private static NpgsqlParameter<string> Text(string name, string value) => new(name, NpgsqlDbType.Text) { TypedValue = value };
+
+    private static NpgsqlParameter<string[]> TextArray(string name, IReadOnlyCollection<string> values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values.ToArray() };
+
+    // timestamptz takes UTC instants from Npgsql.
+    private static NpgsqlParameter<DateTimeOffset> Instant(string name, DateTimeOffset value) =>
+        new(name, NpgsqlDbType.TimestampTz) { TypedValue = value.ToUniversalTime() };
+
+    /// <summary>The advisory lock's connection: unlocking and closing it ends the lock.</summary>
+    private sealed class CollectorLock(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+                cmd.Parameters.Add(new NpgsqlParameter<long>("key", CollectorLockKey));
+                await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+            catch (NpgsqlException)
+            {
+                // The connection is broken: the server ended the session, and the lock with it.
+            }
+            finally
+            {
+                // Returned to the pool it is reset (DISCARD ALL), which releases any session lock left.
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -49,7 +49,7 @@ public sealed class CollectionMetrics
 
     public void RunFinished(GarbageCollectionReport report)
     {
-        _runs.Add(1, new KeyValuePair<string, object?>("dry_run", report.DryRun));
+        _runs.Add(1, new KeyValuePair<string, object?>("dry_run", report.DryRun ? "true" : "false"));
         if (report.DryRun) return;
         _blobs.Add(report.BlobsDeleted);
         _manifests.Add(report.ManifestsDeleted);

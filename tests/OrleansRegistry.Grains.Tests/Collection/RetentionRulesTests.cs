@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+using OrleansRegistry.Grains.Collection;
+
+namespace OrleansRegistry.Grains.Tests.Collection;
+
+/// <summary>Issue 8 point 5: retention rules per repository pattern, the first match wins (as access rules do).</summary>
+public sealed class RetentionRulesTests
+{
+    private static RetentionRules Rules(params RetentionRule[] rules) =>
+        new(Options.Create(new RetentionOptions { Rules = [.. rules] }));
+
+    [Theory]
+    [InlineData("team/app", "team/*")]
+    [InlineData("team/app/debug", "team/**")]
+    [InlineData("base", "**")]
+    [InlineData("team/keep/x", "team/keep/**")]
+    public void The_first_matching_pattern_decides(string repository, string expected)
+    {
+        var rules = Rules(
+            new RetentionRule { Repository = "team/keep/**" },
+            new RetentionRule { Repository = "team/*", KeepNewestTags = 5 },
+            new RetentionRule { Repository = "team/**", KeepNewestTags = 1 },
+            new RetentionRule { Repository = "**", DeleteUntaggedOlderThan = TimeSpan.FromDays(7) });
+
+        Assert.Equal(expected, rules.For(repository)?.Repository);
+    }
+
+    [Fact]
+    public void No_rule_matching_means_no_retention()
+    {
+        var rules = Rules(new RetentionRule { Repository = "team/**", KeepNewestTags = 1 });
+        Assert.Null(rules.For("other/app"));
+        Assert.True(Rules().IsEmpty);
+    }
+
+    [Theory] // a mistyped rule stops the start, rather than deleting more than meant at the first run
+    [InlineData("", 1, 1)]
+    [InlineData("team/**", -1, 1)]
+    [InlineData("team/**", 1, -1)]
+    public void A_malformed_rule_is_refused(string pattern, int keep, int days) =>
+        Assert.Throws<OptionsValidationException>(() => Rules(new RetentionRule
+        {
+            Repository = pattern, KeepNewestTags = keep, DeleteTagsOlderThan = TimeSpan.FromDays(days),
+        }));
+}

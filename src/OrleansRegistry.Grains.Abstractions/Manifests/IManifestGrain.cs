@@ -5,7 +5,8 @@ namespace OrleansRegistry.Grains.Abstractions.Manifests;
 
 /// <summary>
 /// One manifest in one repository; key <c>{repository}@{digest}</c> (see <see cref="RegistryGrains.Manifest"/>).
-/// Holds the bytes, media type and parsed references; answers GET/HEAD from memory after the first load.
+/// Its durable state is its row in PostgreSQL (`manifests`, with `manifest_references`); the activation caches the
+/// content and answers GET/HEAD from memory after the first load.
 /// </summary>
 [Alias("IManifestGrain")]
 public interface IManifestGrain : IGrainWithStringKey
@@ -22,7 +23,18 @@ public interface IManifestGrain : IGrainWithStringKey
     [Idempotent, Alias("Put")]
     Task<ManifestContent> Put(string mediaType, byte[] bytes, Tag? tag);
 
-    /// <summary>Deletes the manifest, its referrer entry and every tag pointing at it; false when absent.</summary>
+    /// <summary>
+    /// Deletes the manifest, its references, its referrer entry and every tag pointing at it, all or nothing (one
+    /// transaction); false when absent.
+    /// </summary>
     [Alias("Delete")]
     Task<bool> Delete();
+
+    /// <summary>
+    /// The garbage collector's untagged-manifest rule: deletes the manifest (as <see cref="Delete"/>) only if, checked
+    /// under its row lock, it is untagged, was created before <paramref name="createdBefore"/>, is not a child of
+    /// another manifest of the repository and is not a referrer whose subject is in the repository. True when deleted.
+    /// </summary>
+    [Alias("DeleteUnreferenced")]
+    Task<bool> DeleteUnreferenced(DateTimeOffset createdBefore);
 }

@@ -5,7 +5,8 @@ namespace OrleansRegistry.Grains.Abstractions.Manifests;
 
 /// <summary>
 /// One manifest in one repository; key <c>{repository}@{digest}</c> (see <see cref="RegistryGrains.Manifest"/>).
-/// Holds the bytes, media type and parsed references; answers GET/HEAD from memory after the first load.
+/// Its durable state is its row in PostgreSQL (`manifests`, with `manifest_references`); the activation caches the
+/// content and answers GET/HEAD from memory after the first load.
 /// </summary>
 [Alias("IManifestGrain")]
 public interface IManifestGrain : IGrainWithStringKey
@@ -23,14 +24,17 @@ public interface IManifestGrain : IGrainWithStringKey
     Task<ManifestContent> Put(string mediaType, byte[] bytes, Tag? tag);
 
     /// <summary>
-    /// Retention: deletes the manifest (as <see cref="Delete"/>) only if, under its row lock, it is untagged, created
-    /// before <paramref name="createdBefore"/>, not a child of another manifest of the repository and not a referrer
-    /// whose subject is in the repository; whether it deleted.
+    /// Deletes the manifest, its references, its referrer entry and every tag pointing at it, all or nothing (one
+    /// transaction); false when absent.
+    /// </summary>
+    [Alias("Delete")]
+    Task<bool> Delete();
+
+    /// <summary>
+    /// The garbage collector's untagged-manifest rule: deletes the manifest (as <see cref="Delete"/>) only if, checked
+    /// under its row lock, it is untagged, was created before <paramref name="createdBefore"/>, is not a child of
+    /// another manifest of the repository and is not a referrer whose subject is in the repository. True when deleted.
     /// </summary>
     [Alias("DeleteUnreferenced")]
     Task<bool> DeleteUnreferenced(DateTimeOffset createdBefore);
-
-    /// <summary>Deletes the manifest, its referrer entry and every tag pointing at it; false when absent.</summary>
-    [Alias("Delete")]
-    Task<bool> Delete();
 }

@@ -15,9 +15,12 @@ public interface IRepositoryGrain : IGrainWithStringKey
     [Idempotent, AlwaysInterleave, Alias("StatBlob")]
     Task<long?> StatBlob(Digest digest);
 
-    /// <summary>Links a committed blob into this repository (idempotent).</summary>
+    /// <summary>
+    /// Links a committed blob into this repository (idempotent); false when the blob is not committed or is being
+    /// deleted by the garbage collector (a mount then falls back to an upload session).
+    /// </summary>
     [Idempotent, Alias("LinkBlob")]
-    Task LinkBlob(Digest digest, long size);
+    Task<bool> LinkBlob(Digest digest, long size);
 
     /// <summary>Unlinks a blob; false when it was not linked.</summary>
     [Alias("UnlinkBlob")]
@@ -41,11 +44,11 @@ public interface IRepositoryGrain : IGrainWithStringKey
     [Idempotent, Alias("ForgetBlobs")]
     Task ForgetBlobs(Digest[] digests);
 
-    /// <summary>Retention deleted these tags from the tables: drop them from the cache (nothing else).</summary>
-    [Idempotent, Alias("ForgetTags")]
-    Task ForgetTags(Tag[] tags);
+    /// <summary>A manifest PUT moved <paramref name="tag"/> to <paramref name="digest"/> in the index (cache only).</summary>
+    [Idempotent, Alias("TagMoved")]
+    Task TagMoved(Tag tag, Digest digest);
 
-    /// <summary>A manifest was deleted: every tag pointing at it goes too.</summary>
-    [Idempotent, Alias("ManifestDeleted")]
-    Task ManifestDeleted(Digest digest);
+    /// <summary>A manifest DELETE removed these tags from the index together with the manifest (cache only).</summary>
+    [Idempotent, Alias("TagsRemoved")]
+    Task TagsRemoved(Tag[] tags);
 }

@@ -140,7 +140,7 @@ public sealed class GarbageCollector(
             {
                 // Only if it still points where it did: a tag pushed again since the query is the newest now.
                 if (!await garbage.DeleteTagIfUnchangedAsync(repository, tag, ct)) continue;
-                await grains.Repository(name).ForgetTags([Tag.Parse(tag.Tag)]);
+                await grains.Repository(name).TagsRemoved([Tag.Parse(tag.Tag)]);
             }
             logger.LogInformation("Garbage collection {Action} tag {Repository}:{Tag} ({Digest}, last pushed {UpdatedAt:O}) by retention rule {Pattern}",
                 tally.DryRun ? "would delete" : "deleted", repository, tag.Tag, tag.Digest, tag.UpdatedAt, rule.Repository);

@@ -2,78 +2,95 @@ using Microsoft.Extensions.Options;
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Grains.Abstractions.Manifests;
-using OrleansRegistry.Grains.Abstractions.Repositories;
 using OrleansRegistry.Storage.Index;
 
 namespace OrleansRegistry.Grains.Manifests;
 
 /// <summary>
-/// One manifest of one repository. A PUT is all-or-nothing: it is stored only after it parses and everything it
-/// references is in the repository; then its referrer entry and its tag follow.
+/// One manifest of one repository. Its durable state is its row in `manifests` (no Orleans grain state); the
+/// activation caches the content, so GET/HEAD are answered from memory after the first load. A PUT and a DELETE are
+/// one transaction each in the index (manifest, references, referrer entry, tags), so a failure halfway changes
+/// nothing; the repository grain's tag cache is told only after the commit.
 /// </summary>
 public sealed class ManifestGrain(
-    [PersistentState("manifest", RegistryStorage.Name)] IPersistentState<ManifestState> state,
     IRegistryIndex index,
     IGrainFactory grains,
+    ManifestMigration migration,
     IOptions<ManifestLimits> limits) : Grain, IManifestGrain
 {
+    private ManifestContent? _content;
+    private bool _loaded;
+
+    // Get interleaves with the writes; a load that overlapped a write must not replace what the write cached.
+    private long _version;
+
     private (RepositoryName Repository, Digest Digest) Key => RegistryGrains.ParseManifestKey(this.GetPrimaryKeyString());
 
-    public Task<ManifestContent?> Get() => Task.FromResult(state.State.Content);
+    public async Task<ManifestContent?> Get() => _loaded ? _content : await LoadAsync();
 
     public async Task<ManifestContent> Put(string mediaType, byte[] bytes, Tag? tag)
     {
         var (repository, digest) = Key;
         var parsed = ManifestParser.Parse(mediaType, bytes, limits.Value);
-        var repo = grains.Repository(repository);
-        await EnsureReferencesExistAsync(repository, repo, parsed);
-
-        var content = new ManifestContent(digest, parsed.MediaType, bytes, parsed.Subject?.Digest);
-        if (state.State.Content is not { } old || old.MediaType != content.MediaType)
+        if (!migration.IsComplete)
         {
-            // A repository that holds a manifest exists (tags list, catalog), even when the manifest references
-            // no blob and carries no tag (an empty index pushed by digest): blob links and tags register it too.
-            await index.EnsureRepositoryAsync(repository.Value);
-            state.State.Content = content;
-            await state.WriteStateAsync();
+            // Children pushed before manifests were rows get theirs when their grain loads (ManifestMigration).
+            await Task.WhenAll(parsed.Manifests.Select(d => grains.Manifest(repository, d.Digest).Get()));
+            await LoadAsync();
         }
-        content = state.State.Content!;
 
-        if (parsed.Subject is { } subject)
-        {
-            await index.AddReferrerAsync(repository.Value, subject.Digest.ToString(), new ReferrerRecord(
-                digest.ToString(), parsed.MediaType, bytes.Length, parsed.EffectiveArtifactType, parsed.Annotations));
-        }
-        if (tag is { } t) await repo.PutTag(t, digest);
+        var result = await index.PutManifestAsync(repository.Value, ManifestRowMapping.ToWrite(digest, parsed, bytes, tag));
+        if (result.Stored is not { } stored) throw MissingReferences(repository, result.Missing);
+        var content = Cache(ManifestRowMapping.ToContent(stored))!;
+        if (tag is { } t) await grains.Repository(repository).TagMoved(t, digest);
         return content;
     }
 
     public async Task<bool> Delete()
     {
-        if (state.State.Content is not { } content) return false;
+        if (!migration.IsComplete) await LoadAsync();
         var (repository, digest) = Key;
-        if (content.Subject is not null) await index.RemoveReferrerAsync(repository.Value, digest.ToString());
-        await state.ClearStateAsync();
-        state.State.Content = null;
-        await grains.Repository(repository).ManifestDeleted(digest);
+        // Nothing is cached as gone before the transaction commits: a failed DELETE leaves manifest and tags served.
+        var removedTags = await index.DeleteManifestAsync(repository.Value, digest.ToString());
+        Cache(null);
+        if (removedTags is null) return false;
+        if (removedTags.Count > 0) await grains.Repository(repository).TagsRemoved(removedTags.Select(t => Tag.Parse(t)).ToArray());
         DeactivateOnIdle();
         return true;
     }
 
-    // Temporary (branch gc): the rows branch implements it over the manifests table.
-    public Task<bool> DeleteUnreferenced(DateTimeOffset createdBefore) => Task.FromResult(false);
-
-    private async Task EnsureReferencesExistAsync(RepositoryName repository, IRepositoryGrain repo, ParsedManifest parsed)
+    public async Task<bool> DeleteUnreferenced(DateTimeOffset createdBefore)
     {
-        var blobChecks = parsed.ReferencedBlobs
-            .Select(async d => (d.Digest, Exists: await repo.StatBlob(d.Digest) is not null));
-        var childChecks = parsed.Manifests
-            .Select(async d => (d.Digest, Exists: await grains.Manifest(repository, d.Digest).Get() is not null));
-        var missing = (await Task.WhenAll(blobChecks.Concat(childChecks))).Where(c => !c.Exists).ToList();
-        if (missing.Count == 0) return;
+        if (!migration.IsComplete) await LoadAsync();
+        var (repository, digest) = Key;
+        if (!await index.DeleteUnreferencedManifestAsync(repository.Value, digest.ToString(), createdBefore)) return false;
+        Cache(null); // untagged when deleted: no tag cache to tell
+        DeactivateOnIdle();
+        return true;
+    }
 
-        var first = missing[0].Digest.ToString();
-        throw new RegistryException(
+    private async Task<ManifestContent?> LoadAsync()
+    {
+        var seen = _version;
+        var (repository, digest) = Key;
+        var content = await index.GetManifestAsync(repository.Value, digest.ToString()) is { } row
+            ? ManifestRowMapping.ToContent(row)
+            : migration.IsComplete ? null : await migration.MoveFromGrainStateAsync(this.GetGrainId(), repository, digest);
+        return seen == _version ? Cache(content) : _content;
+    }
+
+    private ManifestContent? Cache(ManifestContent? content)
+    {
+        _version++;
+        _content = content;
+        _loaded = true;
+        return content;
+    }
+
+    private static RegistryException MissingReferences(RepositoryName repository, IReadOnlyList<string> missing)
+    {
+        var first = missing[0];
+        return new RegistryException(
             ErrorCatalog.ManifestBlobUnknown,
             $"manifest references {first}, which is not in repository {repository}" +
             (missing.Count > 1 ? $" (and {missing.Count - 1} more)" : ""),

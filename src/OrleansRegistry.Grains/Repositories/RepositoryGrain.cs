@@ -7,7 +7,8 @@ namespace OrleansRegistry.Grains.Repositories;
 
 /// <summary>
 /// A repository's blob links and tags. They grow without bound, so they live in PostgreSQL tables (the index),
-/// not in one state blob: the 10,000th tag costs what the 10th does. The activation caches positive lookups.
+/// not in one state blob: the 10,000th tag costs what the 10th does. The activation caches positive lookups; a
+/// manifest PUT or DELETE writes the tags in its own transaction and then tells this grain (TagMoved, TagsRemoved).
 /// </summary>
 public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGrain
 {
@@ -30,12 +31,13 @@ public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGr
         return size;
     }
 
-    public async Task LinkBlob(Digest digest, long size)
+    public async Task<bool> LinkBlob(Digest digest, long size)
     {
-        await RegisterAsync();
-        await index.LinkBlobAsync(Name, digest.ToString(), size);
+        // The link statement records the repository itself, and only when it links.
+        if (!await index.LinkBlobAsync(Name, digest.ToString(), size)) return false;
         _version++;
         _blobs.Set(digest, size);
+        return true;
     }
 
     public async Task<bool> UnlinkBlob(Digest digest)
@@ -72,24 +74,24 @@ public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGr
         return deleted;
     }
 
-    public async Task ManifestDeleted(Digest digest)
+    public Task TagMoved(Tag tag, Digest digest)
     {
-        var deleted = await index.DeleteTagsPointingToAsync(Name, digest.ToString());
+        _version++;
+        _tags.Set(tag, digest);
+        return Task.CompletedTask;
+    }
+
+    public Task TagsRemoved(Tag[] tags)
+    {
         Invalidated();
-        foreach (var tag in deleted) _tags.Remove(Tag.Parse(tag));
+        foreach (var tag in tags) _tags.Remove(tag);
+        return Task.CompletedTask;
     }
 
     public Task ForgetBlobs(Digest[] digests)
     {
         Invalidated();
         foreach (var digest in digests) _blobs.Remove(digest);
-        return Task.CompletedTask;
-    }
-
-    public Task ForgetTags(Tag[] tags)
-    {
-        Invalidated();
-        foreach (var tag in tags) _tags.Remove(tag);
         return Task.CompletedTask;
     }
 

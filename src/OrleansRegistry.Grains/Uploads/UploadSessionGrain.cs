@@ -110,7 +110,7 @@ public sealed class UploadSessionGrain(
     public async Task Finish(Guid leaseId, Digest digest, long size)
     {
         EnsureLease(leaseId);
-        try { await blobs.CommitUploadAsync(Id, size, digest.ToString()); }
+        try { await index.CommitBlobAsync(digest.ToString(), size, ct => blobs.CommitUploadAsync(Id, size, digest.ToString(), ct)); }
         catch (UploadBusyException)
         {
             // A writer whose lease was taken over still has the data open: its bytes may be in it. Not now.

@@ -105,8 +105,8 @@ public static class UploadEndpoints
         var size = await grains.Repository(source).StatBlob(digest);
         var store = context.RequestServices.GetRequiredService<IBlobStore>();
         if (size is null || await store.StatAsync(digest.ToString(), context.RequestAborted) is null) return null;
-        await grains.Repository(repository).LinkBlob(digest, size.Value);
-        return digest;
+        // Refused while the garbage collector deletes the blob: then the client uploads it after all.
+        return await grains.Repository(repository).LinkBlob(digest, size.Value) ? digest : null;
     }
 
     /// <summary>The identity an upload session belongs to (the authenticated subject; null when anonymous or auth is off).</summary>

@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Storage;
 using OrleansRegistry.Grains;
 using OrleansRegistry.Grains.Calls;
+using OrleansRegistry.Grains.Manifests;
 using OrleansRegistry.Grains.Uploads;
 using OrleansRegistry.Server.Observability;
 using OrleansRegistry.Server.Uploads;
@@ -34,6 +35,7 @@ public static class RegistryHostingExtensions
         builder.Services.AddSingleton<RegistryMetrics>();
         builder.Services.AddSingleton<BlobUploader>();
         builder.Services.AddHostedService<UploadExpirySweeper>();
+        builder.Services.AddManifestRows();
         builder.AddRegistryCollection();
         builder.AddRegistryObservability();
 

@@ -5,11 +5,12 @@ using NpgsqlTypes;
 namespace OrleansRegistry.Storage.Index;
 
 /// <summary>
-/// <see cref="IRegistryIndex"/> over the tables of sql/10-registry.sql. Every call is one parameterised
-/// statement (one round trip); lists use keyset pagination on COLLATE "C" keys, so a page costs the same
-/// whatever the table size and comes in byte order.
+/// <see cref="IRegistryIndex"/> over the tables of sql/10-registry.sql and sql/11-storage-lifecycle.sql. Every call
+/// is one parameterised statement (one round trip), except the manifest writes and the blob commit, which are one
+/// transaction each (PostgresRegistryIndex.Manifests.cs, PostgresRegistryIndex.Blobs.cs); lists use keyset pagination
+/// on COLLATE "C" keys, so a page costs the same whatever the table size and comes in byte order.
 /// </summary>
-public sealed class PostgresRegistryIndex : IRegistryIndex
+public sealed partial class PostgresRegistryIndex : IRegistryIndex
 {
     private readonly NpgsqlDataSource _dataSource;
 
@@ -67,9 +68,16 @@ public sealed class PostgresRegistryIndex : IRegistryIndex
 
     public async Task PutTagAsync(string repository, string tag, string digest, CancellationToken ct = default)
     {
+        await using var cmd = _dataSource.CreateCommand();
+        PutTagCommand(cmd, repository, tag, digest);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static void PutTagCommand(NpgsqlCommand cmd, string repository, string tag, string digest)
+    {
         // A tagged repository exists: record it in the same statement so the catalog can never miss it.
         // Re-putting the same digest writes nothing (no dead tuple, updated_at keeps the real move time).
-        await using var cmd = _dataSource.CreateCommand("""
+        cmd.CommandText = """
             WITH repository AS (
                 INSERT INTO repositories (name) VALUES (@repository) ON CONFLICT (name) DO NOTHING
             )
@@ -77,11 +85,10 @@ public sealed class PostgresRegistryIndex : IRegistryIndex
             ON CONFLICT (repository, tag) DO UPDATE
                 SET digest = EXCLUDED.digest, updated_at = now()
                 WHERE tags.digest <> EXCLUDED.digest
-            """);
+            """;
         cmd.Parameters.Add(Text("repository", repository));
         cmd.Parameters.Add(Text("tag", tag));
         cmd.Parameters.Add(Text("digest", digest));
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     public async Task<bool> DeleteTagAsync(string repository, string tag, CancellationToken ct = default)
@@ -95,16 +102,18 @@ public sealed class PostgresRegistryIndex : IRegistryIndex
 
     public async Task<IReadOnlyList<string>> DeleteTagsPointingToAsync(string repository, string digest, CancellationToken ct = default)
     {
-        await using var cmd = _dataSource.CreateCommand("""
-            WITH deleted AS (
-                DELETE FROM tags WHERE repository = @repository AND digest = @digest RETURNING tag
-            )
-            SELECT tag FROM deleted ORDER BY tag
-            """);
+        await using var cmd = _dataSource.CreateCommand(DeleteTagsPointingToSql);
         cmd.Parameters.Add(Text("repository", repository));
         cmd.Parameters.Add(Text("digest", digest));
         return await ReadStringsAsync(cmd, ct).ConfigureAwait(false);
     }
+
+    private const string DeleteTagsPointingToSql = """
+        WITH deleted AS (
+            DELETE FROM tags WHERE repository = @repository AND digest = @digest RETURNING tag
+        )
+        SELECT tag FROM deleted ORDER BY tag
+        """;
 
     public async Task<IReadOnlyList<string>> ListTagsAsync(string repository, string? last, int limit, CancellationToken ct = default)
     {
@@ -136,23 +145,6 @@ public sealed class PostgresRegistryIndex : IRegistryIndex
         return (long?)await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
     }
 
-    public async Task LinkBlobAsync(string repository, string digest, long size, CancellationToken ct = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(size);
-        // A blob is content-addressed: an existing link already has the right size, so DO NOTHING.
-        await using var cmd = _dataSource.CreateCommand("""
-            WITH repository AS (
-                INSERT INTO repositories (name) VALUES (@repository) ON CONFLICT (name) DO NOTHING
-            )
-            INSERT INTO blob_links (repository, digest, size) VALUES (@repository, @digest, @size)
-            ON CONFLICT (repository, digest) DO NOTHING
-            """);
-        cmd.Parameters.Add(Text("repository", repository));
-        cmd.Parameters.Add(Text("digest", digest));
-        cmd.Parameters.Add(new NpgsqlParameter<long>("size", size));
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
-
     public async Task<bool> UnlinkBlobAsync(string repository, string digest, CancellationToken ct = default)
     {
         await using var cmd = _dataSource.CreateCommand(
@@ -165,7 +157,14 @@ public sealed class PostgresRegistryIndex : IRegistryIndex
     public async Task AddReferrerAsync(string repository, string subject, ReferrerRecord referrer, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(referrer);
-        await using var cmd = _dataSource.CreateCommand("""
+        await using var cmd = _dataSource.CreateCommand();
+        AddReferrerCommand(cmd, repository, subject, referrer);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static void AddReferrerCommand(NpgsqlCommand cmd, string repository, string subject, ReferrerRecord referrer)
+    {
+        cmd.CommandText = """
             INSERT INTO referrers (repository, subject, digest, media_type, size, artifact_type, annotations)
             VALUES (@repository, @subject, @digest, @media_type, @size, @artifact_type, @annotations)
             ON CONFLICT (repository, subject, digest) DO UPDATE
@@ -173,7 +172,7 @@ public sealed class PostgresRegistryIndex : IRegistryIndex
                     size = EXCLUDED.size,
                     artifact_type = EXCLUDED.artifact_type,
                     annotations = EXCLUDED.annotations
-            """);
+            """;
         cmd.Parameters.Add(Text("repository", repository));
         cmd.Parameters.Add(Text("subject", subject));
         cmd.Parameters.Add(Text("digest", referrer.Digest));
@@ -186,7 +185,6 @@ public sealed class PostgresRegistryIndex : IRegistryIndex
                 ? DBNull.Value
                 : JsonSerializer.Serialize(referrer.Annotations),
         });
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     public async Task RemoveReferrerAsync(string repository, string referrerDigest, CancellationToken ct = default)

@@ -151,8 +151,9 @@ public sealed class PostgresRegistryIndexTests(PostgresDatabaseFixture db) : ICl
         var other = NewRepository("other");
 
         Assert.Null(await _index.GetBlobLinkAsync(repo, DigestA));
-        await _index.LinkBlobAsync(repo, DigestA, 1234);
-        await _index.LinkBlobAsync(repo, DigestA, 1234);
+        await _index.CommitBlobAsync(DigestA, 1234, _ => Task.CompletedTask);
+        Assert.True(await _index.LinkBlobAsync(repo, DigestA, 1234));
+        Assert.True(await _index.LinkBlobAsync(repo, DigestA, 1234));
 
         Assert.Equal(1234L, await _index.GetBlobLinkAsync(repo, DigestA));
         Assert.Null(await _index.GetBlobLinkAsync(other, DigestA));
@@ -232,7 +233,8 @@ public sealed class PostgresRegistryIndexTests(PostgresDatabaseFixture db) : ICl
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var index = new PostgresRegistryIndex(dataSource);
         await index.PutTagAsync("app", "v1", DigestA);
-        await index.LinkBlobAsync("app", DigestB, 42);
+        await index.CommitBlobAsync(DigestB, 42, _ => Task.CompletedTask);
+        Assert.True(await index.LinkBlobAsync("app", DigestB, 42));
         var before = await QueryKeysAsync(dataSource);
 
         await PostgresServer.ApplySchemaAsync(connectionString);

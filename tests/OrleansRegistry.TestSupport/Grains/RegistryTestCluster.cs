@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Hosting;
 using Orleans.TestingHost;
+using OrleansRegistry.Grains.Manifests;
 using OrleansRegistry.Grains.Uploads;
 using OrleansRegistry.Server.Hosting;
 using OrleansRegistry.Storage.Blobs;
@@ -112,6 +113,7 @@ public sealed class RegistryTestCluster : IAsyncDisposable
             silo.Services.Configure<UploadOptions>(o => { o.WriterLeaseTimeout = leaseTimeout; o.Expiry = expiry; });
             silo.Services.Configure<UploadQuotaOptions>(o => o.MaxSessionsPerIdentity = sessionsPerIdentity);
             silo.Services.AddSingleton<UploadExpirySweeper>();
+            silo.Services.AddManifestRows();
         }
     }
 

@@ -18,8 +18,8 @@ namespace OrleansRegistry.Grains.Collection;
 /// <item>retention, per repository with a rule: tags to delete, then untagged manifests (through
 /// <c>IManifestGrain.DeleteUnreferenced</c>, which re-checks under its row lock), pass after pass so that an index's
 /// children and a subject's referrers follow it;</item>
-/// <item>blobs no manifest references and not linked within the grace period, each in two transactions (unlink and
-/// mark; then delete the bytes and the row under the row lock), after which the repositories that linked it forget it.</item>
+/// <item>blobs no manifest references and not linked within the grace period, in batches of two transactions (unlink
+/// and mark; the repositories that linked them forget them; then delete the bytes and the rows under the row locks).</item>
 /// </list>
 /// A dry run makes the same queries, counting its own decisions as made, and writes nothing.
 /// </summary>
@@ -37,6 +37,9 @@ public sealed class GarbageCollector(
 {
     private const int PageSize = 500;
     private const int ManifestPageSize = 1000;
+
+    /// <summary>Blobs unlinked (and then deleted) per transaction: two commits per batch instead of two per blob.</summary>
+    private const int MaxBatchSize = 100;
 
     /// <summary>Untagged passes per repository and run: each may free the children of the manifests the last one deleted.</summary>
     private const int MaxUntaggedPasses = 64;
@@ -91,21 +94,17 @@ public sealed class GarbageCollector(
         {
             var left = (await garbage.ListDeletingBlobsAsync(PageSize, ct)).Where(b => seen.Add(b.Digest)).ToList();
             if (left.Count == 0) return;
-            foreach (var blob in left)
+            if (tally.DryRun)
             {
-                if (tally.DryRun)
+                foreach (var blob in left) Deleted(tally, blob, "left deleting by an earlier run");
+                continue;
+            }
+            foreach (var batch in left.Chunk(BatchSize))
+                foreach (var blob in await DeleteBytesAsync(batch.Select(b => b.Digest).ToList(), ct))
                 {
-                    Log(tally, "blob", blob.Digest, blob.Size, "left deleting by an earlier run");
-                    tally.Blob(blob.Digest, blob.Size);
-                    continue;
-                }
-                if (await DeleteBytesAsync(blob.Digest, ct) is { } size)
-                {
-                    Log(tally, "blob", blob.Digest, size, "left deleting by an earlier run");
-                    tally.Blob(blob.Digest, size);
+                    Deleted(tally, blob, "left deleting by an earlier run");
                     await PauseAsync(ct);
                 }
-            }
         }
     }
 
@@ -184,32 +183,43 @@ public sealed class GarbageCollector(
             var candidates = await garbage.ListGarbageBlobsAsync(linkedBefore, after, PageSize, goneManifests, ct);
             if (candidates.Count == 0) return;
             after = candidates[^1].Digest;
-            foreach (var blob in candidates)
+            if (tally.DryRun)
             {
-                if (tally.DryRun)
+                foreach (var blob in candidates) Deleted(tally, blob, "unreferenced");
+                continue;
+            }
+            foreach (var batch in candidates.Chunk(BatchSize))
+            {
+                var unlinked = await garbage.UnlinkGarbageBlobsAsync(batch.Select(b => b.Digest).ToList(), linkedBefore, ct);
+                if (unlinked.Count == 0) continue;
+                // The links are gone from the tables; the repositories' caches forget them before the bytes go.
+                await Task.WhenAll(unlinked.SelectMany(b => b.Repositories.Select(r => (Repository: r, b.Digest)))
+                    .GroupBy(l => l.Repository, StringComparer.Ordinal)
+                    .Select(g => grains.Repository(RepositoryName.Parse(g.Key)).ForgetBlobs(g.Select(l => Digest.Parse(l.Digest)).ToArray())));
+                var linkedFrom = unlinked.ToDictionary(b => b.Digest, b => b.Repositories, StringComparer.Ordinal);
+                foreach (var blob in await DeleteBytesAsync(unlinked.Select(b => b.Digest).ToList(), ct))
                 {
-                    Log(tally, "blob", blob.Digest, blob.Size, "unreferenced");
-                    tally.Blob(blob.Digest, blob.Size);
-                    continue;
+                    var repositories = linkedFrom[blob.Digest];
+                    Deleted(tally, blob, repositories.Count == 0 ? "unreferenced, linked nowhere"
+                        : $"unreferenced, unlinked from {string.Join(", ", repositories)}");
+                    await PauseAsync(ct);
                 }
-                if (await garbage.UnlinkGarbageBlobAsync(blob.Digest, linkedBefore, ct) is not { } repositories) continue;
-                // The links are gone in the tables; the repositories' caches go before the bytes do.
-                var digest = Digest.Parse(blob.Digest);
-                await Task.WhenAll(repositories.Select(r => grains.Repository(RepositoryName.Parse(r)).ForgetBlobs([digest])));
-                if (await DeleteBytesAsync(blob.Digest, ct) is not { } size) continue;
-                Log(tally, "blob", blob.Digest, size, repositories.Count == 0 ? "unreferenced, linked nowhere" : $"unreferenced, unlinked from {string.Join(", ", repositories)}");
-                tally.Blob(blob.Digest, size);
-                await PauseAsync(ct);
             }
         }
     }
 
-    private Task<long?> DeleteBytesAsync(string digest, CancellationToken ct) =>
-        garbage.DeleteUnlinkedBlobAsync(digest, async c => await store.DeleteAsync(digest, c), ct);
+    // Throttled (a pause after each deletion), one blob per transaction, so no row lock is held across a pause.
+    private int BatchSize => options.Value.PauseBetweenDeletes > TimeSpan.Zero ? 1 : MaxBatchSize;
 
-    private void Log(CollectionTally tally, string what, string digest, long size, string why) =>
-        logger.LogInformation("Garbage collection {Action} {What} {Digest} ({Size} bytes): {Why}",
-            tally.DryRun ? "would delete" : "deleted", what, digest, size, why);
+    private Task<IReadOnlyList<BlobRecord>> DeleteBytesAsync(IReadOnlyList<string> digests, CancellationToken ct) =>
+        garbage.DeleteUnlinkedBlobsAsync(digests, async (digest, c) => await store.DeleteAsync(digest, c), ct);
+
+    private void Deleted(CollectionTally tally, BlobRecord blob, string why)
+    {
+        logger.LogInformation("Garbage collection {Action} blob {Digest} ({Size} bytes): {Why}",
+            tally.DryRun ? "would delete" : "deleted", blob.Digest, blob.Size, why);
+        tally.Blob(blob.Digest, blob.Size);
+    }
 
     private Task PauseAsync(CollectionTally tally, CancellationToken ct) => tally.DryRun ? Task.CompletedTask : PauseAsync(ct);
 

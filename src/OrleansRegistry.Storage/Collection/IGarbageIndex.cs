@@ -55,18 +55,21 @@ public interface IGarbageIndex
         IReadOnlyCollection<ManifestKey> goneManifests, CancellationToken ct = default);
 
     /// <summary>
-    /// Sweep step 1, one transaction: locks the blob's row and its links, re-checks that it is still garbage (not
-    /// deleting, last linked before <paramref name="linkedBefore"/>, referenced by no manifest), deletes its links and
-    /// marks it deleting. Returns the repositories that linked it, or null when it is no longer garbage (or gone).
+    /// Sweep step 1, one transaction for a batch: locks the blobs' rows and their links (in digest order, as a manifest
+    /// PUT locks links), re-checks that each is still garbage (not deleting, last linked before
+    /// <paramref name="linkedBefore"/>, referenced by no manifest), deletes those links and marks those blobs deleting.
+    /// Returns the blobs that were still garbage, each with the repositories that linked it.
     /// </summary>
-    Task<IReadOnlyList<string>?> UnlinkGarbageBlobAsync(string digest, DateTimeOffset linkedBefore, CancellationToken ct = default);
+    Task<IReadOnlyList<UnlinkedBlob>> UnlinkGarbageBlobsAsync(IReadOnlyList<string> digests, DateTimeOffset linkedBefore,
+        CancellationToken ct = default);
 
     /// <summary>
-    /// Sweep step 2, one transaction: under the row lock of a blob still marked deleting, runs
-    /// <paramref name="deleteBytes"/> (the store's delete) and deletes the row. Returns the blob's size, or null when
-    /// the row is gone or no longer deleting (an upload committed the blob again in between: it stays).
+    /// Sweep step 2, one transaction for a batch: under the row locks of the blobs still marked deleting, runs
+    /// <paramref name="deleteBytes"/> (the store's delete) for each, then deletes their rows. Returns the blobs deleted;
+    /// a blob no longer marked (an upload committed it again in between) is left alone.
     /// </summary>
-    Task<long?> DeleteUnlinkedBlobAsync(string digest, Func<CancellationToken, Task> deleteBytes, CancellationToken ct = default);
+    Task<IReadOnlyList<BlobRecord>> DeleteUnlinkedBlobsAsync(IReadOnlyList<string> digests,
+        Func<string, CancellationToken, Task> deleteBytes, CancellationToken ct = default);
 
     /// <summary>Storage per repository, up to <paramref name="limit"/> repositories after <paramref name="last"/> in name order.</summary>
     Task<IReadOnlyList<RepositoryUsage>> ListUsageAsync(string? last, int limit, CancellationToken ct = default);
@@ -83,6 +86,9 @@ public sealed record TagRecord(string Tag, string Digest, DateTimeOffset Updated
 
 /// <summary>A blob row: its digest and size.</summary>
 public sealed record BlobRecord(string Digest, long Size);
+
+/// <summary>A blob the sweep unlinked and marked deleting, and the repositories that linked it.</summary>
+public sealed record UnlinkedBlob(string Digest, long Size, IReadOnlyList<string> Repositories);
 
 /// <summary>A manifest of a repository.</summary>
 public sealed record ManifestKey(string Repository, string Digest);

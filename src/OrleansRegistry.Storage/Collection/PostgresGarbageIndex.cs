@@ -165,69 +165,75 @@ public sealed class PostgresGarbageIndex(NpgsqlDataSource dataSource) : IGarbage
         return await ReadBlobsAsync(cmd, ct).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<string>?> UnlinkGarbageBlobAsync(string digest, DateTimeOffset linkedBefore, CancellationToken ct = default)
+    public async Task<IReadOnlyList<UnlinkedBlob>> UnlinkGarbageBlobsAsync(IReadOnlyList<string> digests, DateTimeOffset linkedBefore,
+        CancellationToken ct = default)
     {
+        if (digests.Count == 0) return [];
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
 
-        // The blob's row first (upload commits and links lock it too), then its links (a manifest PUT locks the ones it
-        // references FOR SHARE): whichever transaction locks first, the other waits for its commit.
-        if (!await ExistsAsync(connection, "SELECT 1 FROM blobs WHERE digest = @digest FOR UPDATE", digest, ct).ConfigureAwait(false))
-            return null;
-        await using (var links = new NpgsqlCommand("SELECT 1 FROM blob_links WHERE digest = @digest FOR UPDATE", connection))
-        {
-            links.Parameters.Add(Text("digest", digest));
-            await links.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
+        // The blobs' rows first (upload commits and links lock them too), then their links (a manifest PUT locks the ones
+        // it references FOR SHARE, in digest order as here): whichever transaction locks first, the other waits for it.
+        await ExecuteAsync(connection, "SELECT 1 FROM blobs WHERE digest = ANY (@digests) ORDER BY digest FOR UPDATE", digests, ct)
+            .ConfigureAwait(false);
+        await ExecuteAsync(connection, "SELECT 1 FROM blob_links WHERE digest = ANY (@digests) ORDER BY digest, repository FOR UPDATE",
+            digests, ct).ConfigureAwait(false);
 
-        // A new statement sees what committed while this transaction waited for its locks (READ COMMITTED).
+        // A new statement sees what committed while this transaction waited for its locks (READ COMMITTED): the re-check.
+        IReadOnlyList<BlobRecord> garbage;
         await using (var recheck = new NpgsqlCommand("""
-            SELECT 1 FROM blobs b
-            WHERE b.digest = @digest AND NOT b.deleting AND b.last_linked_at < @linked_before
+            SELECT b.digest, b.size FROM blobs b
+            WHERE b.digest = ANY (@digests) AND NOT b.deleting AND b.last_linked_at < @linked_before
               AND NOT EXISTS (SELECT 1 FROM manifest_references r WHERE r.digest = b.digest AND r.kind = 'blob')
+            ORDER BY b.digest
             """, connection))
         {
-            recheck.Parameters.Add(Text("digest", digest));
+            recheck.Parameters.Add(TextArray("digests", digests));
             recheck.Parameters.Add(Instant("linked_before", linkedBefore));
-            if (await recheck.ExecuteScalarAsync(ct).ConfigureAwait(false) is null) return null; // rolled back on dispose
+            garbage = await ReadBlobsAsync(recheck, ct).ConfigureAwait(false);
         }
+        if (garbage.Count == 0) return []; // rolled back on dispose
 
-        var repositories = new List<string>();
+        var linkedFrom = garbage.ToDictionary(b => b.Digest, _ => new List<string>(), StringComparer.Ordinal);
         await using (var unlink = new NpgsqlCommand("""
-            WITH unlinked AS (DELETE FROM blob_links WHERE digest = @digest RETURNING repository),
-                 marked AS (UPDATE blobs SET deleting = true WHERE digest = @digest)
-            SELECT repository FROM unlinked ORDER BY repository
+            WITH unlinked AS (DELETE FROM blob_links WHERE digest = ANY (@garbage) RETURNING digest, repository),
+                 marked AS (UPDATE blobs SET deleting = true WHERE digest = ANY (@garbage))
+            SELECT digest, repository FROM unlinked ORDER BY digest, repository
             """, connection))
         {
-            unlink.Parameters.Add(Text("digest", digest));
+            unlink.Parameters.Add(TextArray("garbage", garbage.Select(b => b.Digest).ToList()));
             await using var reader = await unlink.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false)) repositories.Add(reader.GetString(0));
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) linkedFrom[reader.GetString(0)].Add(reader.GetString(1));
         }
         await transaction.CommitAsync(ct).ConfigureAwait(false);
-        return repositories;
+        return garbage.Select(b => new UnlinkedBlob(b.Digest, b.Size, linkedFrom[b.Digest])).ToList();
     }
 
-    public async Task<long?> DeleteUnlinkedBlobAsync(string digest, Func<CancellationToken, Task> deleteBytes, CancellationToken ct = default)
+    public async Task<IReadOnlyList<BlobRecord>> DeleteUnlinkedBlobsAsync(IReadOnlyList<string> digests,
+        Func<string, CancellationToken, Task> deleteBytes, CancellationToken ct = default)
     {
+        if (digests.Count == 0) return [];
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-        long size;
-        await using (var locked = new NpgsqlCommand("SELECT size FROM blobs WHERE digest = @digest AND deleting FOR UPDATE", connection))
+        IReadOnlyList<BlobRecord> marked;
+        await using (var locked = new NpgsqlCommand(
+            "SELECT digest, size FROM blobs WHERE digest = ANY (@digests) AND deleting ORDER BY digest FOR UPDATE", connection))
         {
-            locked.Parameters.Add(Text("digest", digest));
-            if (await locked.ExecuteScalarAsync(ct).ConfigureAwait(false) is not long found) return null;
-            size = found;
+            locked.Parameters.Add(TextArray("digests", digests));
+            marked = await ReadBlobsAsync(locked, ct).ConfigureAwait(false);
         }
+        if (marked.Count == 0) return [];
 
-        // Under the row lock an upload commit of the same digest waits, then writes its own bytes after these are gone.
-        await deleteBytes(ct).ConfigureAwait(false);
-        await using (var delete = new NpgsqlCommand("DELETE FROM blobs WHERE digest = @digest", connection))
+        // Under the row locks an upload commit of one of these digests waits, then writes its own bytes after these are
+        // gone. A failure here rolls back: the rows stay marked, and the next run deletes again whatever is left.
+        foreach (var blob in marked) await deleteBytes(blob.Digest, ct).ConfigureAwait(false);
+        await using (var delete = new NpgsqlCommand("DELETE FROM blobs WHERE digest = ANY (@digests)", connection))
         {
-            delete.Parameters.Add(Text("digest", digest));
+            delete.Parameters.Add(TextArray("digests", marked.Select(b => b.Digest).ToList()));
             await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         await transaction.CommitAsync(ct).ConfigureAwait(false);
-        return size;
+        return marked;
     }
 
     public async Task<IReadOnlyList<RepositoryUsage>> ListUsageAsync(string? last, int limit, CancellationToken ct = default)
@@ -275,11 +281,11 @@ public sealed class PostgresGarbageIndex(NpgsqlDataSource dataSource) : IGarbage
         return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
-    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, string sql, string digest, CancellationToken ct)
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, IReadOnlyList<string> digests, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, connection);
-        cmd.Parameters.Add(Text("digest", digest));
-        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null;
+        cmd.Parameters.Add(TextArray("digests", digests));
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     private static async Task<IReadOnlyList<BlobRecord>> ReadBlobsAsync(NpgsqlCommand cmd, CancellationToken ct)

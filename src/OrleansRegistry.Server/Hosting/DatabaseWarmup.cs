@@ -26,6 +26,7 @@ public sealed class DatabaseWarmup(IRegistryIndex index, IOptions<RegistryOption
                 await index.ListRepositoriesAsync(NoSuchName, 1, cancellationToken);
                 await index.GetTagAsync(NoSuchName, "latest", cancellationToken);
                 await index.GetBlobLinkAsync(NoSuchName, "sha256:0", cancellationToken);
+                await index.GetManifestAsync(NoSuchName, "sha256:0", cancellationToken);
             }));
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)

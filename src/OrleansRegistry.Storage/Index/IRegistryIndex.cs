@@ -25,9 +25,6 @@ public interface IRegistryIndex
     /// <summary>Removes a tag; false when it did not exist.</summary>
     Task<bool> DeleteTagAsync(string repository, string tag, CancellationToken ct = default);
 
-    /// <summary>Removes every tag that points to <paramref name="digest"/> and returns their names.</summary>
-    Task<IReadOnlyList<string>> DeleteTagsPointingToAsync(string repository, string digest, CancellationToken ct = default);
-
     /// <summary>Up to <paramref name="limit"/> tags after <paramref name="last"/> (exclusive), in lexical order.</summary>
     Task<IReadOnlyList<string>> ListTagsAsync(string repository, string? last, int limit, CancellationToken ct = default);
 

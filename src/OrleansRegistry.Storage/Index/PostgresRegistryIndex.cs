@@ -100,14 +100,7 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
     }
 
-    public async Task<IReadOnlyList<string>> DeleteTagsPointingToAsync(string repository, string digest, CancellationToken ct = default)
-    {
-        await using var cmd = _dataSource.CreateCommand(DeleteTagsPointingToSql);
-        cmd.Parameters.Add(Text("repository", repository));
-        cmd.Parameters.Add(Text("digest", digest));
-        return await ReadStringsAsync(cmd, ct).ConfigureAwait(false);
-    }
-
+    // Deleting a manifest removes the tags that point to it (in its transaction: PostgresRegistryIndex.Manifests.cs).
     private const string DeleteTagsPointingToSql = """
         WITH deleted AS (
             DELETE FROM tags WHERE repository = @repository AND digest = @digest RETURNING tag

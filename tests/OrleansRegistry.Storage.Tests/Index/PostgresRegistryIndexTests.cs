@@ -99,21 +99,24 @@ public sealed class PostgresRegistryIndexTests(PostgresDatabaseFixture db) : ICl
     }
 
     [Fact]
-    public async Task DeleteTagsPointingTo_removes_only_that_digests_tags_in_that_repository()
+    public async Task DeleteManifest_removes_only_that_digests_tags_in_that_repository()
     {
         var repo = NewRepository("app");
         var other = NewRepository("other");
+        foreach (var r in new[] { repo, other })
+            await _index.PutManifestAsync(r, new ManifestWrite(DigestA, "application/vnd.oci.image.manifest.v1+json", "{}"u8.ToArray(), [], null, null, null));
         await _index.PutTagAsync(repo, "v2", DigestA);
         await _index.PutTagAsync(repo, "v1", DigestA);
         await _index.PutTagAsync(repo, "keep", DigestB);
         await _index.PutTagAsync(other, "v1", DigestA);
 
-        var removed = await _index.DeleteTagsPointingToAsync(repo, DigestA);
+        var removed = await _index.DeleteManifestAsync(repo, DigestA);
 
         Assert.Equal(["v1", "v2"], removed);
         Assert.Equal(["keep"], await _index.ListTagsAsync(repo, null, 10));
         Assert.Equal(DigestA, await _index.GetTagAsync(other, "v1"));
-        Assert.Empty(await _index.DeleteTagsPointingToAsync(repo, DigestA));
+        Assert.NotNull(await _index.GetManifestAsync(other, DigestA));
+        Assert.Null(await _index.DeleteManifestAsync(repo, DigestA));
     }
 
     [Fact]

@@ -46,19 +46,22 @@ public sealed class RegistryTestCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="silos"/> silos. <typeparamref name="TConfigurator"/> may add to each silo (e.g. wrap the
-    /// index in a gate); <see cref="NoExtraConfiguration"/> adds nothing.
+    /// index in a gate); <see cref="NoExtraConfiguration"/> adds nothing. <paramref name="connectionString"/> starts
+    /// them on the database of an earlier cluster (a restart: grain state is filed under the same service id) instead
+    /// of a fresh one.
     /// </summary>
     public static async Task<RegistryTestCluster> StartAsync<TConfigurator>(int silos, TimeSpan? writerLeaseTimeout = null,
-        TimeSpan? uploadExpiry = null, int? maxUploadSessionsPerIdentity = null)
+        TimeSpan? uploadExpiry = null, int? maxUploadSessionsPerIdentity = null, string? connectionString = null)
         where TConfigurator : ISiloConfigurator, new()
     {
         var server = await PostgresServer.GetAsync();
-        var connectionString = await server.CreateDatabaseAsync("grains");
+        connectionString ??= await server.CreateDatabaseAsync("grains");
         var blobRoot = Path.Combine(Path.GetTempPath(), $"oreg-grains-{Guid.NewGuid():N}");
         Directory.CreateDirectory(blobRoot);
 
         var builder = new TestClusterBuilder((short)silos);
         builder.Options.ClusterId = $"grains-{Guid.NewGuid():N}";
+        builder.Options.ServiceId = ServiceId;
         builder.Properties[ConnectionStringKey] = connectionString;
         builder.Properties[BlobRootKey] = blobRoot;
         builder.Properties[LeaseTimeoutKey] = (writerLeaseTimeout ?? new UploadOptions().WriterLeaseTimeout).ToString("c");
@@ -73,8 +76,11 @@ public sealed class RegistryTestCluster : IAsyncDisposable
     }
 
     public static Task<RegistryTestCluster> StartAsync(int silos, TimeSpan? writerLeaseTimeout = null, TimeSpan? uploadExpiry = null,
-        int? maxUploadSessionsPerIdentity = null) =>
-        StartAsync<NoExtraConfiguration>(silos, writerLeaseTimeout, uploadExpiry, maxUploadSessionsPerIdentity);
+        int? maxUploadSessionsPerIdentity = null, string? connectionString = null) =>
+        StartAsync<NoExtraConfiguration>(silos, writerLeaseTimeout, uploadExpiry, maxUploadSessionsPerIdentity, connectionString);
+
+    /// <summary>Every test cluster's service id: each has a database of its own, and a restart must find its grain state.</summary>
+    public const string ServiceId = "registry-grain-tests";
 
     /// <summary>The silo that hosts <paramref name="grain"/>'s activation now.</summary>
     public async Task<SiloHandle> HostOfAsync(IAddressable grain)

@@ -1,0 +1,112 @@
+using System.Text;
+using Npgsql;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansRegistry.Core;
+using OrleansRegistry.Grains;
+using OrleansRegistry.Grains.Abstractions;
+using OrleansRegistry.Grains.Abstractions.Manifests;
+using OrleansRegistry.Grains.Manifests;
+using OrleansRegistry.Storage.Index;
+
+namespace OrleansRegistry.Grains.Tests;
+
+/// <summary>
+/// Upgrading a registry whose manifests live only in Orleans grain state (before manifests were rows): at start the
+/// backfill moves each into its row, serves it as before, clears the old state and records 'manifests-as-rows'.
+/// </summary>
+public sealed class ManifestMigrationTests
+{
+    private static readonly RepositoryName Repository = RepositoryName.Parse("upgrade/app");
+
+    [Fact]
+    public async Task A_fresh_database_records_the_migration_at_the_first_start()
+    {
+        await using var cluster = await RegistryTestCluster.StartAsync(silos: 1);
+
+        await WaitForMigrationAsync(cluster.ConnectionString);
+    }
+
+    [Fact]
+    public async Task A_manifest_kept_in_grain_state_is_moved_into_its_row_at_start_and_still_served()
+    {
+        string connectionString;
+        var layer = Digest.Compute("layer bytes"u8);
+        var config = Digest.Compute("config bytes"u8);
+        var manifest = Encoding.UTF8.GetBytes(
+            $$"""{"schemaVersion":2,"mediaType":"{{MediaTypes.OciManifest}}","config":{"mediaType":"{{MediaTypes.OciConfig}}","digest":"{{config}}","size":12},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"{{layer}}","size":11}]}""");
+        var digest = Digest.Compute(manifest);
+        var content = new ManifestContent(digest, MediaTypes.OciManifest, manifest, null);
+
+        // The registry before the upgrade: blobs linked, the tag in its table, the manifest only in grain state.
+        await using (var before = await RegistryTestCluster.StartAsync(silos: 1))
+        {
+            connectionString = before.ConnectionString;
+            await WaitForMigrationAsync(connectionString);
+            await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            var index = new PostgresRegistryIndex(dataSource);
+            foreach (var (blob, size) in new[] { (config, 12L), (layer, 11L) })
+            {
+                await index.CommitBlobAsync(blob.ToString(), size, _ => Task.CompletedTask);
+                Assert.True(await index.LinkBlobAsync(Repository.Value, blob.ToString(), size));
+            }
+            await index.PutTagAsync(Repository.Value, "v1", digest.ToString());
+
+            // Exactly the write the old grain's [PersistentState("manifest", "registry")] made.
+            var storage = ((InProcessSiloHandle)before.Cluster.Primary).SiloHost.Services
+                .GetRequiredKeyedService<IGrainStorage>(RegistryStorage.Name);
+            var grainId = before.Grains.Manifest(Repository, digest).GetGrainId();
+            await storage.WriteStateAsync(ManifestMigration.LegacyStateName, grainId,
+                new GrainState<LegacyManifestState>(new LegacyManifestState { Content = content }));
+
+            // A database of that version has no record of the migration.
+            await ExecuteAsync(connectionString, "DELETE FROM storage_migrations");
+        }
+
+        await using var after = await RegistryTestCluster.StartAsync(silos: 1, connectionString: connectionString);
+        await WaitForMigrationAsync(connectionString);
+
+        var stored = await after.Grains.Manifest(Repository, digest).Get();
+        Assert.NotNull(stored);
+        Assert.Equal(manifest, stored.Bytes);
+        Assert.Equal(MediaTypes.OciManifest, stored.MediaType);
+        Assert.Equal(digest, await after.Grains.Repository(Repository).ResolveTag(Tag.Parse("v1")));
+
+        await using var check = NpgsqlDataSource.Create(connectionString);
+        var row = await new PostgresRegistryIndex(check).GetManifestAsync(Repository.Value, digest.ToString());
+        Assert.Equal(manifest, row!.Content);
+        Assert.Equal(2L, await ScalarAsync<long>(connectionString,
+            $"SELECT count(*) FROM manifest_references WHERE manifest = '{digest}' AND kind = 'blob'"));
+        Assert.Equal(0L, await ScalarAsync<long>(connectionString,
+            "SELECT count(*) FROM OrleansStorage WHERE graintypestring = 'manifest' AND payloadbinary IS NOT NULL"));
+
+        // From now on it is an ordinary row: deleting it goes through the one transaction.
+        Assert.True(await after.Grains.Manifest(Repository, digest).Delete());
+        Assert.Null(await after.Grains.Repository(Repository).ResolveTag(Tag.Parse("v1")));
+    }
+
+    private static Task WaitForMigrationAsync(string connectionString) =>
+        Eventually.SucceedsAsync(async () =>
+        {
+            Assert.Equal(1L, await ScalarAsync<long>(connectionString,
+                $"SELECT count(*) FROM storage_migrations WHERE name = '{ManifestMigration.Name}'"));
+            return true;
+        }, e => e is Xunit.Sdk.XunitException, TimeSpan.FromSeconds(30));
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+}

@@ -1,0 +1,272 @@
+using Npgsql;
+using OrleansRegistry.Storage.Index;
+using OrleansRegistry.TestSupport;
+
+namespace OrleansRegistry.Storage.Tests.Index;
+
+/// <summary>
+/// Manifests as rows (sql/11-storage-lifecycle.sql): a PUT writes manifest, references, referrer entry, tag and
+/// repository in one transaction or nothing; a DELETE removes them together; the collector's untagged rule re-checks
+/// under the row lock.
+/// </summary>
+public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixture<PostgresDatabaseFixture>
+{
+    private const string ImageType = "application/vnd.oci.image.manifest.v1+json";
+    private const string IndexType = "application/vnd.oci.image.index.v1+json";
+
+    private readonly PostgresRegistryIndex _index = new(db.DataSource);
+
+    private static string NewRepository(string name) => $"t{Guid.NewGuid():N}/{name}";
+
+    private static string NewDigest() => $"sha256:{Guid.NewGuid():N}{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task A_put_with_a_missing_blob_writes_nothing_and_names_what_is_missing()
+    {
+        var repo = NewRepository("missing");
+        var (config, present, absent, manifest) = (NewDigest(), NewDigest(), NewDigest(), NewDigest());
+        await CommitAndLinkAsync(repo, config, 10);
+        await CommitAndLinkAsync(repo, present, 20);
+        var write = Image(manifest, config, present, absent) with { Tag = "v1" };
+
+        var result = await _index.PutManifestAsync(repo, write);
+
+        Assert.Null(result.Stored);
+        Assert.Equal([absent], result.Missing);
+        Assert.Null(await _index.GetManifestAsync(repo, manifest));
+        Assert.Null(await _index.GetTagAsync(repo, "v1"));
+        Assert.Empty(await ReferencesAsync(repo, manifest));
+
+        // A blob linked into another repository does not count.
+        var other = NewRepository("other");
+        await CommitAndLinkAsync(other, absent, 30);
+        Assert.Equal([absent], (await _index.PutManifestAsync(repo, write)).Missing);
+    }
+
+    [Fact]
+    public async Task An_image_records_its_config_and_layers_as_blob_references_with_descriptor_sizes()
+    {
+        var repo = NewRepository("image");
+        var (config, layer1, layer2, manifest) = (NewDigest(), NewDigest(), NewDigest(), NewDigest());
+        await CommitAndLinkAsync(repo, config, 10);
+        await CommitAndLinkAsync(repo, layer1, 20);
+        await CommitAndLinkAsync(repo, layer2, 30);
+
+        var result = await _index.PutManifestAsync(repo, Image(manifest, config, layer1, layer2) with { Tag = "latest" });
+
+        Assert.NotNull(result.Stored);
+        Assert.Equal(ImageType, result.Stored.MediaType);
+        Assert.Equal(manifest, await _index.GetTagAsync(repo, "latest"));
+        Assert.True(await _index.RepositoryExistsAsync(repo));
+        Assert.Equal(
+            new[] { ("blob", config, 10L), ("blob", layer1, 20L), ("blob", layer2, 30L) }.Order(),
+            (await ReferencesAsync(repo, manifest)).Order());
+        var row = await _index.GetManifestAsync(repo, manifest);
+        Assert.Equal(Bytes(manifest), row!.Content);
+        Assert.Null(row.Subject);
+    }
+
+    [Fact]
+    public async Task An_index_records_its_children_and_needs_them_in_the_repository()
+    {
+        var repo = NewRepository("index");
+        var (config, layer, child, index) = (NewDigest(), NewDigest(), NewDigest(), NewDigest());
+        await CommitAndLinkAsync(repo, config, 10);
+        await CommitAndLinkAsync(repo, layer, 20);
+        var write = new ManifestWrite(index, IndexType, Bytes(index),
+            [new ManifestReference(ManifestReference.Manifest, child, 500)], null, null, null);
+
+        Assert.Equal([child], (await _index.PutManifestAsync(repo, write)).Missing);
+        Assert.NotNull((await _index.PutManifestAsync(repo, Image(child, config, layer))).Stored);
+        Assert.NotNull((await _index.PutManifestAsync(repo, write)).Stored);
+
+        Assert.Equal([("manifest", child, 500L)], await ReferencesAsync(repo, index));
+    }
+
+    [Fact]
+    public async Task An_artifact_with_a_subject_records_blobs_subject_and_its_referrer_entry_even_before_the_subject()
+    {
+        var repo = NewRepository("artifact");
+        var (blob, subject, artifact) = (NewDigest(), NewDigest(), NewDigest());
+        await CommitAndLinkAsync(repo, blob, 40);
+        var referrer = new ReferrerRecord(artifact, ImageType, 321, "application/vnd.example.sbom", null);
+        var write = new ManifestWrite(artifact, ImageType, Bytes(artifact),
+            [new ManifestReference(ManifestReference.Blob, blob, 40), new ManifestReference(ManifestReference.Subject, subject, 999)],
+            referrer, subject, null);
+
+        var result = await _index.PutManifestAsync(repo, write);
+
+        Assert.Equal(subject, result.Stored!.Subject);
+        Assert.Equal(new[] { ("blob", blob, 40L), ("subject", subject, 999L) }.Order(), (await ReferencesAsync(repo, artifact)).Order());
+        Assert.Equal([artifact], (await _index.ListReferrersAsync(repo, subject, null)).Select(r => r.Digest));
+    }
+
+    [Fact]
+    public async Task A_schema1_layer_without_a_size_takes_the_size_of_its_link()
+    {
+        var repo = NewRepository("schema1");
+        var (layer, manifest) = (NewDigest(), NewDigest());
+        await CommitAndLinkAsync(repo, layer, 77);
+        var write = new ManifestWrite(manifest, "application/vnd.docker.distribution.manifest.v1+prettyjws", Bytes(manifest),
+            [new ManifestReference(ManifestReference.Blob, layer, 0)], null, null, null);
+
+        Assert.NotNull((await _index.PutManifestAsync(repo, write)).Stored);
+
+        Assert.Equal([("blob", layer, 77L)], await ReferencesAsync(repo, manifest));
+    }
+
+    [Fact]
+    public async Task Pushing_the_same_digest_and_type_again_keeps_the_stored_bytes()
+    {
+        var repo = NewRepository("again");
+        var manifest = NewDigest();
+        var first = new ManifestWrite(manifest, ImageType, "first"u8.ToArray(), [], null, null, null);
+
+        await _index.PutManifestAsync(repo, first);
+        var again = await _index.PutManifestAsync(repo, first with { Content = "second"u8.ToArray(), Tag = "t" });
+
+        Assert.Equal("first"u8.ToArray(), again.Stored!.Content);
+        Assert.Equal(manifest, await _index.GetTagAsync(repo, "t"));
+    }
+
+    [Fact]
+    public async Task Delete_removes_manifest_references_referrer_entry_and_tags_together()
+    {
+        var repo = NewRepository("delete");
+        var (blob, subject, artifact, unrelated) = (NewDigest(), NewDigest(), NewDigest(), NewDigest());
+        await CommitAndLinkAsync(repo, blob, 40);
+        await _index.PutManifestAsync(repo, new ManifestWrite(artifact, ImageType, Bytes(artifact),
+            [new ManifestReference(ManifestReference.Blob, blob, 40), new ManifestReference(ManifestReference.Subject, subject, 1)],
+            new ReferrerRecord(artifact, ImageType, 10, null, null), subject, "b"));
+        await _index.PutTagAsync(repo, "a", artifact);
+        await _index.PutManifestAsync(repo, new ManifestWrite(unrelated, ImageType, Bytes(unrelated), [], null, null, "keep"));
+
+        Assert.Equal(["a", "b"], await _index.DeleteManifestAsync(repo, artifact));
+
+        Assert.Null(await _index.GetManifestAsync(repo, artifact));
+        Assert.Empty(await ReferencesAsync(repo, artifact));
+        Assert.Empty(await _index.ListReferrersAsync(repo, subject, null));
+        Assert.Equal(["keep"], await _index.ListTagsAsync(repo, null, 10));
+        Assert.Equal(40L, await _index.GetBlobLinkAsync(repo, blob)); // links are the collector's business
+        Assert.Null(await _index.DeleteManifestAsync(repo, artifact));
+    }
+
+    [Fact]
+    public async Task A_delete_that_fails_halfway_leaves_manifest_and_tags_as_they_were()
+    {
+        var repo = NewRepository("atomic");
+        var manifest = NewDigest();
+        await _index.PutManifestAsync(repo, new ManifestWrite(manifest, ImageType, Bytes(manifest), [], null, null, "doomed"));
+        await ExecuteAsync($"""
+            CREATE FUNCTION refuse_tag_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+            CREATE TRIGGER refuse_tag_delete BEFORE DELETE ON tags FOR EACH ROW
+                WHEN (OLD.repository = '{repo}') EXECUTE FUNCTION refuse_tag_delete();
+            """);
+        try
+        {
+            var failure = await Assert.ThrowsAsync<PostgresException>(() => _index.DeleteManifestAsync(repo, manifest));
+            Assert.Contains("refused by the test", failure.MessageText);
+
+            Assert.NotNull(await _index.GetManifestAsync(repo, manifest));
+            Assert.Equal(manifest, await _index.GetTagAsync(repo, "doomed"));
+        }
+        finally
+        {
+            await ExecuteAsync("DROP TRIGGER refuse_tag_delete ON tags; DROP FUNCTION refuse_tag_delete();");
+        }
+    }
+
+    [Fact]
+    public async Task Delete_unreferenced_keeps_what_is_tagged_young_a_child_or_a_referrer_of_a_present_subject()
+    {
+        var repo = NewRepository("unreferenced");
+        var (tagged, child, index, referrer, orphanReferrer, loose) = (NewDigest(), NewDigest(), NewDigest(), NewDigest(), NewDigest(), NewDigest());
+        var absentSubject = NewDigest();
+        await PutEmptyAsync(repo, tagged, tag: "v1");
+        await PutEmptyAsync(repo, child);
+        await _index.PutManifestAsync(repo, new ManifestWrite(index, IndexType, Bytes(index),
+            [new ManifestReference(ManifestReference.Manifest, child, 1)], null, null, "idx"));
+        await PutEmptyAsync(repo, referrer, subject: child);
+        await PutEmptyAsync(repo, orphanReferrer, subject: absentSubject);
+        await PutEmptyAsync(repo, loose);
+        var later = DateTimeOffset.UtcNow.AddMinutes(1);
+
+        Assert.False(await _index.DeleteUnreferencedManifestAsync(repo, loose, DateTimeOffset.UtcNow.AddHours(-1))); // too young
+        Assert.False(await _index.DeleteUnreferencedManifestAsync(repo, tagged, later));
+        Assert.False(await _index.DeleteUnreferencedManifestAsync(repo, child, later));
+        Assert.False(await _index.DeleteUnreferencedManifestAsync(repo, referrer, later));
+        Assert.True(await _index.DeleteUnreferencedManifestAsync(repo, orphanReferrer, later));
+        Assert.True(await _index.DeleteUnreferencedManifestAsync(repo, loose, later));
+        Assert.False(await _index.DeleteUnreferencedManifestAsync(repo, loose, later)); // gone already
+
+        Assert.Null(await _index.GetManifestAsync(repo, loose));
+        Assert.Empty(await _index.ListReferrersAsync(repo, absentSubject, null));
+        Assert.Equal([referrer], (await _index.ListReferrersAsync(repo, child, null)).Select(r => r.Digest));
+        Assert.NotNull(await _index.GetManifestAsync(repo, child));
+    }
+
+    [Fact]
+    public async Task A_put_racing_a_collector_that_removes_a_link_fails_with_the_blob_missing()
+    {
+        var repo = NewRepository("race");
+        var (layer, manifest) = (NewDigest(), NewDigest());
+        await CommitAndLinkAsync(repo, layer, 5);
+
+        // The collector's first transaction (design B): link rows locked FOR UPDATE, then deleted.
+        await using var collector = await db.DataSource.OpenConnectionAsync();
+        await using var sweep = await collector.BeginTransactionAsync();
+        await using (var lockLinks = new NpgsqlCommand(
+            $"SELECT 1 FROM blob_links WHERE digest = '{layer}' FOR UPDATE", collector, sweep))
+            await lockLinks.ExecuteNonQueryAsync();
+
+        var put = _index.PutManifestAsync(repo, new ManifestWrite(manifest, ImageType, Bytes(manifest),
+            [new ManifestReference(ManifestReference.Blob, layer, 5)], null, null, "v1"));
+        await PostgresLockWaits.WaitUntilBlockedAsync(db.DataSource);
+        await using (var delete = new NpgsqlCommand($"DELETE FROM blob_links WHERE digest = '{layer}'", collector, sweep))
+            await delete.ExecuteNonQueryAsync();
+        await sweep.CommitAsync();
+
+        var result = await put;
+        Assert.Equal([layer], result.Missing);
+        Assert.Null(await _index.GetManifestAsync(repo, manifest));
+        Assert.Null(await _index.GetTagAsync(repo, "v1"));
+    }
+
+    private static ManifestWrite Image(string digest, string config, params string[] layers) => new(
+        digest, ImageType, Bytes(digest),
+        [new ManifestReference(ManifestReference.Blob, config, 10),
+         .. layers.Select((l, i) => new ManifestReference(ManifestReference.Blob, l, 20 + 10 * i))],
+        null, null, null);
+
+    private Task PutEmptyAsync(string repo, string digest, string? tag = null, string? subject = null) =>
+        _index.PutManifestAsync(repo, new ManifestWrite(digest, ImageType, Bytes(digest),
+            subject is null ? [] : [new ManifestReference(ManifestReference.Subject, subject, 1)],
+            subject is null ? null : new ReferrerRecord(digest, ImageType, 1, null, null), subject, tag));
+
+    private static byte[] Bytes(string digest) => System.Text.Encoding.UTF8.GetBytes($"{{\"for\":\"{digest}\"}}");
+
+    private async Task CommitAndLinkAsync(string repo, string digest, long size)
+    {
+        await _index.CommitBlobAsync(digest, size, _ => Task.CompletedTask);
+        Assert.True(await _index.LinkBlobAsync(repo, digest, size));
+    }
+
+    private async Task<List<(string Kind, string Digest, long Size)>> ReferencesAsync(string repo, string manifest)
+    {
+        await using var cmd = db.DataSource.CreateCommand(
+            "SELECT kind, digest, size FROM manifest_references WHERE repository = $1 AND manifest = $2");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = repo });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = manifest });
+        var rows = new List<(string, string, long)>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        return rows;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var cmd = db.DataSource.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}

@@ -54,14 +54,14 @@ public sealed class ManifestMigrationTests
             await index.PutTagAsync(Repository.Value, "v1", digest.ToString());
 
             // Exactly the write the old grain's [PersistentState("manifest", "registry")] made.
-            var storage = ((InProcessSiloHandle)before.Cluster.Primary).SiloHost.Services
+            var storage = ((InProcessSiloHandle)before.Cluster.Silos[0]).SiloHost.Services
                 .GetRequiredKeyedService<IGrainStorage>(RegistryStorage.Name);
             var grainId = before.Grains.Manifest(Repository, digest).GetGrainId();
             await storage.WriteStateAsync(ManifestMigration.LegacyStateName, grainId,
                 new GrainState<LegacyManifestState>(new LegacyManifestState { Content = content }));
 
             // A database of that version has no record of the migration.
-            await ExecuteAsync(connectionString, "DELETE FROM storage_migrations");
+            await PostgresSql.ExecuteAsync(connectionString, "DELETE FROM storage_migrations");
         }
 
         await using var after = await RegistryTestCluster.StartAsync(silos: 1, connectionString: connectionString);
@@ -76,9 +76,9 @@ public sealed class ManifestMigrationTests
         await using var check = NpgsqlDataSource.Create(connectionString);
         var row = await new PostgresRegistryIndex(check).GetManifestAsync(Repository.Value, digest.ToString());
         Assert.Equal(manifest, row!.Content);
-        Assert.Equal(2L, await ScalarAsync<long>(connectionString,
+        Assert.Equal(2L, await PostgresSql.ScalarAsync<long>(connectionString,
             $"SELECT count(*) FROM manifest_references WHERE manifest = '{digest}' AND kind = 'blob'"));
-        Assert.Equal(0L, await ScalarAsync<long>(connectionString,
+        Assert.Equal(0L, await PostgresSql.ScalarAsync<long>(connectionString,
             "SELECT count(*) FROM OrleansStorage WHERE graintypestring = 'manifest' AND payloadbinary IS NOT NULL"));
 
         // From now on it is an ordinary row: deleting it goes through the one transaction.
@@ -89,24 +89,8 @@ public sealed class ManifestMigrationTests
     private static Task WaitForMigrationAsync(string connectionString) =>
         Eventually.SucceedsAsync(async () =>
         {
-            Assert.Equal(1L, await ScalarAsync<long>(connectionString,
+            Assert.Equal(1L, await PostgresSql.ScalarAsync<long>(connectionString,
                 $"SELECT count(*) FROM storage_migrations WHERE name = '{ManifestMigration.Name}'"));
             return true;
         }, e => e is Xunit.Sdk.XunitException, TimeSpan.FromSeconds(30));
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        return (T)(await cmd.ExecuteScalarAsync())!;
-    }
 }

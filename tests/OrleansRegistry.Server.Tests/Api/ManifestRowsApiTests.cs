@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Npgsql;
 using OrleansRegistry.Server.Tests.Infrastructure;
 
 namespace OrleansRegistry.Server.Tests.Api;
@@ -129,33 +128,10 @@ public sealed class ManifestRowsApiTests(RegistryFixture fixture)
         return tags.ValueKind == System.Text.Json.JsonValueKind.Null ? [] : tags.EnumerateArray().Select(t => t.GetString()!).ToList();
     }
 
-    private async Task<List<(string Kind, string Digest, long Size)>> ReferencesAsync(string repo, string manifest)
-    {
-        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand(
-            "SELECT kind, digest, size FROM manifest_references WHERE repository = $1 AND manifest = $2", connection);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = repo });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = manifest });
-        var rows = new List<(string, string, long)>();
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-        return rows.Order().ToList();
-    }
+    private Task<List<(string Kind, string Digest, long Size)>> ReferencesAsync(string repo, string manifest) =>
+        PostgresSql.ManifestReferencesAsync(fixture.ConnectionString, repo, manifest);
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await cmd.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql) => PostgresSql.ExecuteAsync(fixture.ConnectionString, sql);
 
-    private async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        return (T)(await cmd.ExecuteScalarAsync())!;
-    }
+    private Task<T> ScalarAsync<T>(string sql) => PostgresSql.ScalarAsync<T>(fixture.ConnectionString, sql);
 }

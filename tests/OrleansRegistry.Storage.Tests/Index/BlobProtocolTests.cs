@@ -102,15 +102,7 @@ public sealed class BlobProtocolTests(PostgresDatabaseFixture db) : IClassFixtur
         Assert.Equal(0L, await ScalarAsync<long>($"SELECT count(*) FROM blobs WHERE digest = '{digest}'"));
     }
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var cmd = db.DataSource.CreateCommand(sql);
-        await cmd.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql) => PostgresSql.ExecuteAsync(db.ConnectionString, sql);
 
-    private async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var cmd = db.DataSource.CreateCommand(sql);
-        return (T)(await cmd.ExecuteScalarAsync())!;
-    }
+    private Task<T> ScalarAsync<T>(string sql) => PostgresSql.ScalarAsync<T>(db.ConnectionString, sql);
 }

@@ -252,21 +252,8 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
         Assert.True(await _index.LinkBlobAsync(repo, digest, size));
     }
 
-    private async Task<List<(string Kind, string Digest, long Size)>> ReferencesAsync(string repo, string manifest)
-    {
-        await using var cmd = db.DataSource.CreateCommand(
-            "SELECT kind, digest, size FROM manifest_references WHERE repository = $1 AND manifest = $2");
-        cmd.Parameters.Add(new NpgsqlParameter { Value = repo });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = manifest });
-        var rows = new List<(string, string, long)>();
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
-        return rows;
-    }
+    private Task<List<(string Kind, string Digest, long Size)>> ReferencesAsync(string repo, string manifest) =>
+        PostgresSql.ManifestReferencesAsync(db.ConnectionString, repo, manifest);
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var cmd = db.DataSource.CreateCommand(sql);
-        await cmd.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql) => PostgresSql.ExecuteAsync(db.ConnectionString, sql);
 }

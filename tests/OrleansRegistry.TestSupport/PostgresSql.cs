@@ -36,4 +36,14 @@ public static class PostgresSql
         while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
         return rows.Order().ToList();
     }
+
+    /// <summary>One statement with named parameters (<c>@name</c>); the first column of its first row, or null.</summary>
+    public static async Task<object?> ValueAsync(string connectionString, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
+        return await cmd.ExecuteScalarAsync();
+    }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Npgsql;
 using OrleansRegistry.Server.Tests.Infrastructure;
 
 namespace OrleansRegistry.Server.Tests.Collection;
@@ -54,24 +53,14 @@ public static class CollectionApi
         }
     }
 
-    /// <summary>One SQL statement against the registry's database (ages rows, looks at them).</summary>
-    public static async Task<object?> SqlAsync(string connectionString, string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
-        return await cmd.ExecuteScalarAsync();
-    }
-
     /// <summary>Moves a tag's push time back by <paramref name="age"/> (retention reads tags.updated_at).</summary>
     public static Task AgeTagAsync(string connectionString, string repo, string tag, TimeSpan age) =>
-        SqlAsync(connectionString, "UPDATE tags SET updated_at = now() - @age WHERE repository = @repo AND tag = @tag",
+        PostgresSql.ValueAsync(connectionString, "UPDATE tags SET updated_at = now() - @age WHERE repository = @repo AND tag = @tag",
             ("age", age), ("repo", repo), ("tag", tag));
 
     /// <summary>Moves a manifest's creation time back by <paramref name="age"/> (retention reads manifests.created_at).</summary>
     public static Task AgeManifestAsync(string connectionString, string repo, string digest, TimeSpan age) =>
-        SqlAsync(connectionString, "UPDATE manifests SET created_at = now() - @age WHERE repository = @repo AND digest = @digest",
+        PostgresSql.ValueAsync(connectionString, "UPDATE manifests SET created_at = now() - @age WHERE repository = @repo AND digest = @digest",
             ("age", age), ("repo", repo), ("digest", digest));
 
     /// <summary>Tags of a repository (first page).</summary>

@@ -54,7 +54,7 @@ public sealed class CollectorKillTests : IAsyncLifetime
             Assert.False(CollectionApi.StoreHolds(_fixture.DataDirectory, digest), $"{digest} is still in the blob store");
             Assert.False(await CollectionApi.BlobKnownAsync(_fixture.Client, repo, digest));
         }
-        Assert.Equal(0L, await CollectionApi.SqlAsync(_fixture.ConnectionString, "SELECT count(*) FROM blobs WHERE deleting"));
+        Assert.Equal(0L, await PostgresSql.ValueAsync(_fixture.ConnectionString, "SELECT count(*) FROM blobs WHERE deleting"));
     }
 
     private async Task WaitForOutputAsync(string text)

@@ -144,7 +144,7 @@ public sealed class GarbageCollectionTests(CollectingRegistryFixture fixture)
         Assert.DoesNotContain(digest, report.Blobs);
         Assert.True(CollectionApi.StoreHolds(fixture.DataDirectory, digest));
         Assert.True(await CollectionApi.BlobKnownAsync(Client, repo, digest));
-        Assert.Equal(false, await CollectionApi.SqlAsync(fixture.ConnectionString, "SELECT deleting FROM blobs WHERE digest = @digest", ("digest", digest)));
+        Assert.Equal(false, await PostgresSql.ValueAsync(fixture.ConnectionString, "SELECT deleting FROM blobs WHERE digest = @digest", ("digest", digest)));
     }
 
     [Fact] // issue 8 point 4: "the collector killed halfway and run again finishes the job" (killed between its two transactions)
@@ -154,7 +154,7 @@ public sealed class GarbageCollectionTests(CollectingRegistryFixture fixture)
         var blob = TestImages.RandomBytes(1200, 861);
         var digest = await TestImages.PushBlobAsync(Client, repo, blob);
         // The state a run leaves when it dies after its first transaction: links gone, row marked, bytes still there.
-        await CollectionApi.SqlAsync(fixture.ConnectionString, """
+        await PostgresSql.ValueAsync(fixture.ConnectionString, """
             WITH unlinked AS (DELETE FROM blob_links WHERE digest = @digest) UPDATE blobs SET deleting = true WHERE digest = @digest
             """, ("digest", digest));
         Assert.True(CollectionApi.StoreHolds(fixture.DataDirectory, digest));
@@ -163,7 +163,7 @@ public sealed class GarbageCollectionTests(CollectingRegistryFixture fixture)
 
         Assert.Contains(digest, report.Blobs);
         Assert.False(CollectionApi.StoreHolds(fixture.DataDirectory, digest));
-        Assert.Null(await CollectionApi.SqlAsync(fixture.ConnectionString, "SELECT 1 FROM blobs WHERE digest = @digest", ("digest", digest)));
+        Assert.Null(await PostgresSql.ValueAsync(fixture.ConnectionString, "SELECT 1 FROM blobs WHERE digest = @digest", ("digest", digest)));
     }
 
     [Fact] // issue 8 point 4 and the design's section C: POST /admin/gc?dry-run=true|false, nothing else

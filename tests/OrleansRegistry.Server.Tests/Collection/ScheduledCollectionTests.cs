@@ -37,7 +37,7 @@ public sealed class ScheduledCollectionTests : IAsyncLifetime
 
         Assert.False(await CollectionApi.BlobKnownAsync(_fixture.Client, repo, digest));
         // Each run starts only when none finished within the interval (the schedule's rule, read under the lock).
-        var closest = (TimeSpan)(await CollectionApi.SqlAsync(_fixture.ConnectionString, """
+        var closest = (TimeSpan)(await PostgresSql.ValueAsync(_fixture.ConnectionString, """
             SELECT min(started_at - previous) FROM (
                 SELECT started_at, lag(finished_at) OVER (ORDER BY started_at) AS previous FROM gc_runs WHERE NOT dry_run
             ) runs WHERE previous IS NOT NULL
@@ -46,5 +46,5 @@ public sealed class ScheduledCollectionTests : IAsyncLifetime
     }
 
     private async Task<long> RunsAsync() =>
-        (long)(await CollectionApi.SqlAsync(_fixture.ConnectionString, "SELECT count(*) FROM gc_runs WHERE NOT dry_run"))!;
+        (long)(await PostgresSql.ValueAsync(_fixture.ConnectionString, "SELECT count(*) FROM gc_runs WHERE NOT dry_run"))!;
 }

@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Amazon.S3;
+using Amazon.S3.Model;
 using OrleansRegistry.Storage.Blobs.S3;
 
 namespace OrleansRegistry.TestSupport.S3;
@@ -53,6 +54,26 @@ public class S3Fixture : IAsyncLifetime
         ["Registry__BlobStore__S3__SecretKey"] = SecretKey,
         ["Registry__BlobStore__S3__Prefix"] = prefix,
     };
+
+    /// <summary>Keys of the objects under <paramref name="prefix"/> (every page).</summary>
+    public async Task<List<string>> KeysAsync(string prefix)
+    {
+        var keys = new List<string>();
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix };
+        ListObjectsV2Response page;
+        do
+        {
+            page = await Client.ListObjectsV2Async(request);
+            keys.AddRange((page.S3Objects ?? []).Select(o => o.Key));
+            request.ContinuationToken = page.NextContinuationToken;
+        } while (page.IsTruncated == true);
+        return keys;
+    }
+
+    /// <summary>Keys of the multipart uploads in progress under <paramref name="prefix"/>.</summary>
+    public async Task<List<string>> MultipartUploadsAsync(string prefix) =>
+        ((await Client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = Bucket, Prefix = prefix })).MultipartUploads ?? [])
+        .Select(u => u.Key).ToList();
 
     public async Task DisposeAsync()
     {

@@ -1,0 +1,24 @@
+using OrleansRegistry.TestSupport.Registry;
+
+namespace OrleansRegistry.TestSupport.S3;
+
+/// <summary>A real registry server whose blob store is a bucket on its own moto server (xunit class fixture).</summary>
+public sealed class S3RegistryFixture : IAsyncLifetime
+{
+    public S3Fixture S3 { get; } = new();
+
+    public RegistryFixture Server { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await S3.InitializeAsync();
+        foreach (var (key, value) in S3.ServerSettings()) Server.Settings[key] = value;
+        await Server.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await S3.DisposeAsync();
+    }
+}

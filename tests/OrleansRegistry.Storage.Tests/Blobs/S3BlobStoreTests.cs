@@ -10,8 +10,15 @@ namespace OrleansRegistry.Storage.Tests.Blobs;
 /// what only S3 shows: parts of at least 5 MiB from small chunks, the tail object, the multipart copy, the completed
 /// multipart upload a reader leaves, no multipart upload left behind by an abandoned upload.
 /// </summary>
+[Collection(Alone)]
 public sealed class S3BlobStoreTests : BlobStoreConformanceTests, IClassFixture<S3Fixture>, IDisposable
 {
+    /// <summary>
+    /// The suite's memory test reads the process's whole managed heap: this class's parts (and other classes' data)
+    /// must not be allocated beside another class's measurement, so it runs when no other class does.
+    /// </summary>
+    public const string Alone = "S3 blob store, alone";
+
     private const int MiB = 1024 * 1024;
 
     private readonly S3Fixture _s3;
@@ -170,3 +177,6 @@ public sealed class S3BlobStoreTests : BlobStoreConformanceTests, IClassFixture<
         foreach (var store in _stores) store.Dispose();
     }
 }
+
+[CollectionDefinition(S3BlobStoreTests.Alone, DisableParallelization = true)]
+public sealed class S3BlobStoreCollection;

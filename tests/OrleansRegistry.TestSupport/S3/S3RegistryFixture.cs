@@ -2,9 +2,14 @@ using OrleansRegistry.TestSupport.Registry;
 
 namespace OrleansRegistry.TestSupport.S3;
 
-/// <summary>A real registry server whose blob store is a bucket on its own moto server (xunit class fixture).</summary>
-public sealed class S3RegistryFixture : IAsyncLifetime
+/// <summary>
+/// A real registry server whose blob store is a bucket on its own moto server (xunit class fixture); a derived fixture
+/// passes more settings.
+/// </summary>
+public class S3RegistryFixture(IReadOnlyDictionary<string, string>? settings = null) : IAsyncLifetime
 {
+    public S3RegistryFixture() : this(null) { }
+
     public S3Fixture S3 { get; } = new();
 
     public RegistryFixture Server { get; } = new();
@@ -12,7 +17,8 @@ public sealed class S3RegistryFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await S3.InitializeAsync();
-        foreach (var (key, value) in S3.ServerSettings()) Server.Settings[key] = value;
+        foreach (var (key, value) in S3.ServerSettings().Concat(settings ?? new Dictionary<string, string>()))
+            Server.Settings[key] = value;
         await Server.InitializeAsync();
     }
 

@@ -45,13 +45,8 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
         }
         try
         {
-            var size = stream.Length;
-            ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, size);
-            var count = length ?? size - offset;
-            ArgumentOutOfRangeException.ThrowIfNegative(count, nameof(length));
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(count, size - offset, nameof(length));
-            return (Stream?)new RangeReadStream(stream, offset, count);
+            // The range is checked against the file's size there: beyond it, ArgumentOutOfRangeException.
+            return (Stream?)new RangeReadStream(stream, offset, length ?? Math.Max(stream.Length - offset, 0));
         }
         catch
         {

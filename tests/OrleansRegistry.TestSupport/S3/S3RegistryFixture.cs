@@ -6,9 +6,13 @@ namespace OrleansRegistry.TestSupport.S3;
 /// A real registry server whose blob store is a bucket on its own moto server (xunit class fixture); a derived fixture
 /// passes more settings.
 /// </summary>
-public class S3RegistryFixture(IReadOnlyDictionary<string, string>? settings = null) : IAsyncLifetime
+public class S3RegistryFixture : IAsyncLifetime
 {
-    public S3RegistryFixture() : this(null) { }
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    public S3RegistryFixture() : this(new Dictionary<string, string>()) { }
+
+    protected S3RegistryFixture(IReadOnlyDictionary<string, string> settings) => _settings = settings;
 
     public S3Fixture S3 { get; } = new();
 
@@ -17,7 +21,7 @@ public class S3RegistryFixture(IReadOnlyDictionary<string, string>? settings = n
     public async Task InitializeAsync()
     {
         await S3.InitializeAsync();
-        foreach (var (key, value) in S3.ServerSettings().Concat(settings ?? new Dictionary<string, string>()))
+        foreach (var (key, value) in S3.ServerSettings().Concat(_settings))
             Server.Settings[key] = value;
         await Server.InitializeAsync();
     }

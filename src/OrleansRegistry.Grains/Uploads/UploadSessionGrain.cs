@@ -179,7 +179,7 @@ public sealed class UploadSessionGrain(
     private async Task CloseAsync(bool deleteData)
     {
         _lease = null;
-        // Data without a session (a monolithic POST cut off before its state was written) has no known state.
+        // Data without a session (a create whose session state was never written) has no known state.
         if (deleteData) await blobs.DeleteUploadAsync(Id, IsOpen ? StoreState : null);
         await index.RemoveUploadAsync(Id);
         var counted = state.State.CountedAgainst;

@@ -26,15 +26,15 @@ public sealed class S3UploadExpiryTests(S3UploadExpiryTests.ShortExpiry fixture)
             Assert.Equal(HttpStatusCode.Accepted, tail.StatusCode); // and a tail object
         Assert.NotEmpty(await fixture.S3.MultipartUploadsAsync("uploads/"));
 
-        // Idle for the 3 s expiry, then the next 1 s sweep removes it: bounded at a minute.
+        // Idle for the 3 s expiry, then the next 1 s sweep removes it (the data first, then the session): bounded at a minute.
         await Eventually.SucceedsAsync(async () =>
         {
             Assert.Empty(await fixture.S3.MultipartUploadsAsync("uploads/"));
             Assert.Empty(await fixture.S3.KeysAsync("uploads/"));
+            using var status = await client.GetAsync(location);
+            Assert.Equal(HttpStatusCode.NotFound, status.StatusCode);
+            Assert.Equal(["BLOB_UPLOAD_UNKNOWN"], await TestImages.ErrorCodesAsync(status));
             return true;
         }, e => e is Xunit.Sdk.XunitException, TimeSpan.FromSeconds(60));
-        using var status = await client.GetAsync(location);
-        Assert.Equal(HttpStatusCode.NotFound, status.StatusCode);
-        Assert.Equal(["BLOB_UPLOAD_UNKNOWN"], await TestImages.ErrorCodesAsync(status));
     }
 }

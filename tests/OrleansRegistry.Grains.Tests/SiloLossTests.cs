@@ -55,7 +55,7 @@ public sealed class SiloLossTests : IAsyncLifetime
         var expired = await Retry(() => sweeper.SweepOnceAsync(default));
 
         Assert.True(expired >= 1);
-        Assert.Null(await _cluster.Blobs.StatUploadAsync(RegistryGrains.UploadIdKey(id)));
+        Assert.False(await _cluster.HasUploadDataAsync(id));
         var gone = await Assert.ThrowsAsync<RegistryException>(() => _cluster.Grains.UploadSession(id).GetStatus(Repo));
         Assert.Same(ErrorCatalog.BlobUploadUnknown, gone.Descriptor);
     }

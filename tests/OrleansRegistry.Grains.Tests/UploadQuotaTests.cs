@@ -31,7 +31,7 @@ public sealed class UploadQuotaTests : IAsyncLifetime
         Assert.True(refused.Detail!.Value.GetProperty("retryAfter").GetInt32() >= 1);
         Assert.Equal(Limit, refused.Detail!.Value.GetProperty("limit").GetInt32());
         // Nothing of the refused session exists: no data, no session.
-        Assert.Null(await _cluster.Blobs.StatUploadAsync(RegistryGrains.UploadIdKey(refusedId)));
+        Assert.False(await _cluster.HasUploadDataAsync(refusedId));
         var unknown = await Assert.ThrowsAsync<RegistryException>(() => _cluster.Grains.UploadSession(refusedId).GetStatus(Repo, "alice"));
         Assert.Same(ErrorCatalog.BlobUploadUnknown, unknown.Descriptor);
 
@@ -52,7 +52,7 @@ public sealed class UploadQuotaTests : IAsyncLifetime
         await AssertRefusedAsync("carol");
 
         var lease = await finished.BeginWrite(Repo, 0, "carol");
-        await finished.Finish(lease.LeaseId, Digest.Parse("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"), 0);
+        await finished.Finish(lease.LeaseId, Digest.Parse("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"), 0, lease.StoreResume);
         await OpenAsync("carol");
         await AssertRefusedAsync("carol");
 

@@ -28,24 +28,35 @@ public sealed class UploadSessionGrainTests : IAsyncLifetime
         var second = await Eventually.SucceedsAsync(() => session.BeginWrite(Repo, 0), e => e is RegistryException, TimeSpan.FromSeconds(10));
         Assert.NotEqual(first.LeaseId, second.LeaseId);
 
-        var late = await Assert.ThrowsAsync<RegistryException>(() => session.CompleteWrite(first.LeaseId, 10, null));
+        var late = await Assert.ThrowsAsync<RegistryException>(() => session.CompleteWrite(first.LeaseId, 10, null, null));
         Assert.Same(ErrorCatalog.BlobUploadInvalid, late.Descriptor);
-        Assert.Equal(5, (await session.CompleteWrite(second.LeaseId, 5, null)).Offset);
+        Assert.Equal(5, (await session.CompleteWrite(second.LeaseId, 5, null, null)).Offset);
     }
 
     [Fact]
-    public async Task The_offset_and_hash_state_move_together_and_come_back_with_the_next_lease()
+    public async Task The_offset_hash_state_and_store_state_move_together_and_come_back_with_the_next_lease()
     {
         var session = await OpenAsync();
         var lease = await session.BeginWrite(Repo, 0);
         Assert.Equal(Digest.Sha256, lease.Algorithm);
         Assert.Null(lease.HashState);
+        Assert.Null(lease.StoreResume); // what the filesystem store's new upload needs
 
         byte[] state = [1, 2, 3, 4];
-        await session.CompleteWrite(lease.LeaseId, 4, state);
+        byte[] resume = [9, 8];
+        await session.CompleteWrite(lease.LeaseId, 4, state, resume);
         var next = await session.BeginWrite(Repo, 4);
         Assert.Equal(4, next.Offset);
         Assert.Equal(state, next.HashState);
+        Assert.Equal(resume, next.StoreResume);
+
+        // An empty chunk that moved only the store's state (S3: a buffered tail written out) is persisted as well.
+        byte[] moved = [7];
+        await session.CompleteWrite(next.LeaseId, 4, state, moved);
+        await _cluster.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var reloaded = await session.BeginWrite(Repo, 4);
+        Assert.Equal(moved, reloaded.StoreResume);
+        await session.AbortWrite(reloaded.LeaseId);
 
         var wrongStart = await Assert.ThrowsAsync<RegistryException>(() => session.BeginWrite(Repo, 3));
         Assert.Same(ErrorCatalog.RangeInvalid, wrongStart.Descriptor);
@@ -60,7 +71,7 @@ public sealed class UploadSessionGrainTests : IAsyncLifetime
         var management = _cluster.Grains.GetGrain<IManagementGrain>(0);
         await management.ForceActivationCollection(TimeSpan.Zero);
 
-        Assert.Equal(7, (await session.CompleteWrite(lease.LeaseId, 7, null)).Offset);
+        Assert.Equal(7, (await session.CompleteWrite(lease.LeaseId, 7, null, null)).Offset);
 
         // Without a lease the activation is ordinary: collected, and the next call reloads offset from PostgreSQL.
         await management.ForceActivationCollection(TimeSpan.Zero);
@@ -73,11 +84,11 @@ public sealed class UploadSessionGrainTests : IAsyncLifetime
         var id = Guid.NewGuid();
         var session = _cluster.Grains.UploadSession(id);
         await session.Open(Repo, Digest.Sha256);
-        Assert.Equal(0, await _cluster.Blobs.StatUploadAsync(RegistryGrains.UploadIdKey(id)));
+        Assert.True(await _cluster.HasUploadDataAsync(id));
 
         await session.Cancel(Repo);
 
-        Assert.Null(await _cluster.Blobs.StatUploadAsync(RegistryGrains.UploadIdKey(id)));
+        Assert.False(await _cluster.HasUploadDataAsync(id));
         var gone = await Assert.ThrowsAsync<RegistryException>(() => session.GetStatus(Repo));
         Assert.Same(ErrorCatalog.BlobUploadUnknown, gone.Descriptor);
     }

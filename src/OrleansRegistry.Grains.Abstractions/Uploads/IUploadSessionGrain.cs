@@ -36,21 +36,24 @@ public interface IUploadSessionGrain : IGrainWithStringKey
 
     /// <summary>
     /// The chunk under the lease is durably written: the committed offset moves to <paramref name="newOffset"/> and
-    /// <paramref name="hashState"/> (the hash state at that offset, or null) is saved with it in the same write.
+    /// <paramref name="hashState"/> (the hash state at that offset, or null) and <paramref name="storeResume"/> (the
+    /// blob store's resume information at that offset) are saved with it in the same write.
     /// </summary>
     [Alias("CompleteWrite")]
-    Task<UploadStatus> CompleteWrite(Guid leaseId, long newOffset, byte[]? hashState);
+    Task<UploadStatus> CompleteWrite(Guid leaseId, long newOffset, byte[]? hashState, byte[]? storeResume);
 
     /// <summary>The writer failed or dropped: the lease is released and the offset stays where it was.</summary>
     [Idempotent, Alias("AbortWrite")]
     Task AbortWrite(Guid leaseId);
 
     /// <summary>
-    /// The writer verified that the first <paramref name="size"/> bytes of the data have <paramref name="digest"/>:
-    /// the data becomes that blob, it is linked into the repository and the session is finished.
+    /// The writer verified that the <paramref name="size"/> bytes of the data have <paramref name="digest"/>
+    /// (<paramref name="storeResume"/>: the blob store's resume information at that size, which a last chunk written
+    /// under this lease may have moved): the data becomes that blob, it is linked into the repository and the
+    /// session is finished.
     /// </summary>
     [Alias("Finish")]
-    Task Finish(Guid leaseId, Digest digest, long size);
+    Task Finish(Guid leaseId, Digest digest, long size, byte[]? storeResume);
 
     /// <summary>Cancels the session and removes its data (DELETE); BLOB_UPLOAD_UNKNOWN when not open.</summary>
     [Alias("Cancel")]

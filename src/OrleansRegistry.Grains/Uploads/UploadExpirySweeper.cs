@@ -9,7 +9,8 @@ namespace OrleansRegistry.Grains.Uploads;
 
 /// <summary>
 /// Removes abandoned uploads: sessions idle longer than the expiry (through their grain, which knows whether a
-/// writer is active), and upload data that never had a session (a monolithic POST cut off mid-body).
+/// writer is active), and upload data that never had a session (a create whose session state was never written),
+/// which the grain, holding no state, deletes from the blob store without one.
 /// </summary>
 public sealed class UploadExpirySweeper(
     IGrainFactory grains,

@@ -48,11 +48,12 @@ public sealed class UploadSessionGrain(
         try
         {
             var now = clock.GetUtcNow();
-            await blobs.CreateUploadAsync(Id);
+            var data = await blobs.CreateUploadAsync(Id);
             await index.AddUploadAsync(Id, repository.Value, now);
             state.State = new UploadSessionState
             {
                 Repository = repository, StartedAt = now, LastActivity = now, Algorithm = algorithm, Owner = owner, CountedAgainst = counted,
+                Offset = data.Size, StoreResume = data.Resume,
             };
             await state.WriteStateAsync();
         }
@@ -83,18 +84,21 @@ public sealed class UploadSessionGrain(
         // grain call until it ends: without this, idle collection could deactivate the grain mid-chunk and the
         // finished chunk would be refused.
         DelayDeactivation(options.Value.WriterLeaseTimeout);
-        return Task.FromResult(new UploadLease(_lease.Value, state.State.Offset, state.State.Algorithm, state.State.HashState));
+        return Task.FromResult(new UploadLease(_lease.Value, state.State.Offset, state.State.Algorithm, state.State.HashState, state.State.StoreResume));
     }
 
-    public async Task<UploadStatus> CompleteWrite(Guid leaseId, long newOffset, byte[]? hashState)
+    public async Task<UploadStatus> CompleteWrite(Guid leaseId, long newOffset, byte[]? hashState, byte[]? storeResume)
     {
         EnsureLease(leaseId);
         if (newOffset < state.State.Offset) throw new ArgumentOutOfRangeException(nameof(newOffset));
         ReleaseLease();
-        if (newOffset != state.State.Offset)
+        // An empty chunk may still have moved the store's resume information (S3: a buffered tail written out).
+        if (newOffset != state.State.Offset || !storeResume.AsSpan().SequenceEqual(state.State.StoreResume))
         {
             state.State.Offset = newOffset;
-            state.State.HashState = hashState; // with the offset, in one write: never a state for another offset
+            // With the offset, in one write: never a hash state or store state for another offset.
+            state.State.HashState = hashState;
+            state.State.StoreResume = storeResume;
             state.State.LastActivity = clock.GetUtcNow();
             await state.WriteStateAsync();
         }
@@ -107,10 +111,11 @@ public sealed class UploadSessionGrain(
         return Task.CompletedTask;
     }
 
-    public async Task Finish(Guid leaseId, Digest digest, long size)
+    public async Task Finish(Guid leaseId, Digest digest, long size, byte[]? storeResume)
     {
         EnsureLease(leaseId);
-        try { await index.CommitBlobAsync(digest.ToString(), size, ct => blobs.CommitUploadAsync(Id, size, digest.ToString(), ct)); }
+        var data = new BlobUploadState(size, storeResume);
+        try { await index.CommitBlobAsync(digest.ToString(), size, ct => blobs.CommitUploadAsync(Id, data, digest.ToString(), ct)); }
         catch (UploadBusyException)
         {
             // A writer whose lease was taken over still has the data open: its bytes may be in it. Not now.
@@ -138,6 +143,9 @@ public sealed class UploadSessionGrain(
     }
 
     private UploadStatus Status => new(state.State.Repository!.Value, state.State.Offset);
+
+    /// <summary>The upload's data as the store knows it: the committed offset and the store's resume information.</summary>
+    private BlobUploadState StoreState => new(state.State.Offset, state.State.StoreResume);
 
     private void ReleaseLease()
     {
@@ -171,7 +179,8 @@ public sealed class UploadSessionGrain(
     private async Task CloseAsync(bool deleteData)
     {
         _lease = null;
-        if (deleteData) await blobs.DeleteUploadAsync(Id);
+        // Data without a session (a create whose session state was never written) has no known state.
+        if (deleteData) await blobs.DeleteUploadAsync(Id, IsOpen ? StoreState : null);
         await index.RemoveUploadAsync(Id);
         var counted = state.State.CountedAgainst;
         if (IsOpen) await state.ClearStateAsync();

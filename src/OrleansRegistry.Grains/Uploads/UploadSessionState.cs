@@ -25,4 +25,10 @@ public sealed class UploadSessionState
     /// null when it is not counted. Released when the session closes.
     /// </summary>
     [Id(7)] public string? CountedAgainst { get; set; }
+
+    /// <summary>
+    /// The blob store's resume information for the data at <see cref="Offset"/> bytes (a BlobUploadState's Resume:
+    /// S3's multipart upload and parts; null for a filesystem), so any silo appends more. Written with the offset.
+    /// </summary>
+    [Id(8)] public byte[]? StoreResume { get; set; }
 }

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace OrleansRegistry.Server.Endpoints;
 
 /// <summary>
-/// Sends a blob, or one byte range of it (206 with Content-Range), from a seekable store stream. It reads
+/// Sends a blob, or one byte range of it (206 with Content-Range), from a store stream over exactly those bytes. It reads
 /// straight into large segments of Kestrel's response pipe, so each byte is copied once on its way to the
 /// socket, and the working set stays one segment whatever the blob size.
 /// </summary>
@@ -22,7 +22,6 @@ public sealed class BlobContentResult(Stream content, long size, long start, lon
         if (HttpMethods.IsHead(context.Request.Method) || length == 0) return;
 
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        content.Seek(start, SeekOrigin.Begin);
         var writer = response.BodyWriter;
         var ct = context.RequestAborted;
         var remaining = length;

@@ -30,7 +30,8 @@ public static class BlobEndpoints
         if (!partial) (start, length) = (0, size);
         if (HttpMethods.IsHead(context.Request.Method)) return new BlobContentResult(Stream.Null, size, start, length, partial);
 
-        var stream = await store.OpenReadAsync(digest.ToString(), context.RequestAborted) ?? throw BlobUnknown(digest);
+        // The store reads just the range (an object store: a ranged GET), so nothing here seeks.
+        var stream = await store.OpenReadAsync(digest.ToString(), start, length, context.RequestAborted) ?? throw BlobUnknown(digest);
         return new BlobContentResult(stream, size, start, length, partial);
     }
 

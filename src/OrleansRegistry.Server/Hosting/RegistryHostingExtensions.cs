@@ -31,7 +31,7 @@ public static class RegistryHostingExtensions
         builder.Services.AddSingleton(NpgsqlDataSource.Create(WithPoolSize(connectionString, options.DatabaseConnections)));
         builder.Services.AddSingleton<IRegistryIndex, PostgresRegistryIndex>();
         builder.Services.AddHostedService<DatabaseWarmup>();
-        builder.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(dataDirectory, "blobs"), options.FlushBlobsToDisk));
+        builder.Services.AddRegistryBlobStore(config, dataDirectory, options.FlushBlobsToDisk);
         builder.Services.AddSingleton<RegistryMetrics>();
         builder.Services.AddSingleton<BlobUploader>();
         builder.Services.AddHostedService<UploadExpirySweeper>();

@@ -36,8 +36,8 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
         try
         {
             using var hasher = ContinueHashing(lease);
-            var written = await AppendAsync(uploadId, lease.Offset, body, length, hasher, ct);
-            return await session.CompleteWrite(lease.LeaseId, lease.Offset + written, hasher?.ExportState());
+            var data = await AppendAsync(uploadId, lease, body, length, hasher, ct);
+            return await session.CompleteWrite(lease.LeaseId, data.Size, hasher?.ExportState(), data.Resume);
         }
         catch
         {
@@ -59,19 +59,18 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
         try
         {
             using var hasher = ContinueHashing(lease);
-            var size = lease.Offset;
-            if (body is not null) size += await AppendAsync(uploadId, lease.Offset, body, length, hasher, ct);
+            var data = body is null ? StoreState(lease) : await AppendAsync(uploadId, lease, body, length, hasher, ct);
             var actual = hasher is not null && hasher.Algorithm == digest.Algorithm
                 ? hasher.GetCurrentDigest()
-                : await RereadDigestAsync(uploadId, size, digest.Algorithm, ct);
+                : await RereadDigestAsync(uploadId, data, digest.Algorithm, ct);
             if (actual != digest)
             {
-                await session.CompleteWrite(lease.LeaseId, size, hasher?.ExportState());
+                await session.CompleteWrite(lease.LeaseId, data.Size, hasher?.ExportState(), data.Resume);
                 throw new RegistryException(ErrorCatalog.DigestInvalid,
                     $"digest {digest} does not match the uploaded content ({actual})",
                     new { expected = digest.ToString(), actual = actual.ToString() });
             }
-            await session.Finish(lease.LeaseId, digest, size);
+            await session.Finish(lease.LeaseId, digest, data.Size, data.Resume);
         }
         catch
         {
@@ -108,15 +107,22 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
             : null;
     }
 
-    private async Task<long> AppendAsync(Guid uploadId, long offset, Stream body, long? length, DigestHasher? hasher, CancellationToken ct)
+    /// <summary>The upload's data as of the lease: the committed offset and the store's resume information.</summary>
+    private static BlobUploadState StoreState(UploadLease lease) => new(lease.Offset, lease.StoreResume);
+
+    /// <summary>
+    /// Appends the body to the upload's data and returns the data's new state. Completed only when the whole body
+    /// arrived as announced: on any failure the writer is disposed without completing, so the chunk is no part of
+    /// the upload and the next writer continues from the lease's state.
+    /// </summary>
+    private async Task<BlobUploadState> AppendAsync(Guid uploadId, UploadLease lease, Stream body, long? length, DigestHasher? hasher, CancellationToken ct)
     {
-        Stream writer;
-        try { writer = await store.OpenUploadWriterAsync(RegistryGrains.UploadIdKey(uploadId), offset, ct); }
+        IBlobUploadWriter writer;
+        try { writer = await store.OpenUploadWriterAsync(RegistryGrains.UploadIdKey(uploadId), StoreState(lease), ct); }
         catch (UploadNotFoundException) { throw new RegistryException(ErrorCatalog.BlobUploadUnknown, "upload data is gone"); }
         catch (UploadBusyException) { throw AnotherWriter(); }
 
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        long total = 0;
         try
         {
             await using (writer)
@@ -126,28 +132,27 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
                 {
                     hasher?.Append(buffer.AsSpan(0, read));
                     await writer.WriteAsync(buffer.AsMemory(0, read), ct);
-                    total += read;
                 }
-                await writer.FlushAsync(ct);
+                var total = writer.Size - lease.Offset;
+                if (length is { } expected && expected != total)
+                    throw new RegistryException(ErrorCatalog.SizeInvalid, $"expected {expected} bytes, received {total}");
+                return await writer.CompleteAsync(ct);
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        if (length is { } expected && expected != total)
-            throw new RegistryException(ErrorCatalog.SizeInvalid, $"expected {expected} bytes, received {total}");
-        return total;
     }
 
     /// <summary>No saved hash state covers the data (or the finish asks another algorithm): read it back once.</summary>
-    private async Task<Digest> RereadDigestAsync(Guid uploadId, long size, string algorithm, CancellationToken ct)
+    private async Task<Digest> RereadDigestAsync(Guid uploadId, BlobUploadState data, string algorithm, CancellationToken ct)
     {
         using var hasher = DigestHasher.Create(algorithm);
         Stream reader;
-        try { reader = await store.OpenUploadReaderAsync(RegistryGrains.UploadIdKey(uploadId), size, ct); }
+        try { reader = await store.OpenUploadReaderAsync(RegistryGrains.UploadIdKey(uploadId), data, ct); }
         catch (UploadNotFoundException) { throw new RegistryException(ErrorCatalog.BlobUploadUnknown, "upload data is gone"); }
-        metrics.UploadBytesReread(size);
+        metrics.UploadBytesReread(data.Size);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {

@@ -3,9 +3,11 @@ using System.Runtime.CompilerServices;
 namespace OrleansRegistry.Storage.Blobs;
 
 /// <summary>
-/// Blob store on a local or shared filesystem. Committed blobs live at
-/// <c>&lt;root&gt;/blobs/&lt;algorithm&gt;/&lt;first two of encoded&gt;/&lt;encoded&gt;</c>, upload data at
+/// Blob store on a local or shared filesystem, in the layout of <see cref="BlobStoreLayout"/>: a key maps to
+/// <c>&lt;root&gt;/&lt;key&gt;</c>, so committed blobs live at
+/// <c>&lt;root&gt;/blobs/&lt;algorithm&gt;/&lt;first two of encoded&gt;/&lt;encoded&gt;</c> and upload data at
 /// <c>&lt;root&gt;/uploads/&lt;uploadId&gt;/data</c>. Both trees must be on one filesystem: commit is a rename.
+/// An upload's state is only its size (<see cref="BlobUploadState.Resume"/> stays null): the file is the data.
 /// </summary>
 /// <param name="rootDirectory">Directory holding the store; it and its subdirectories are created as needed.</param>
 /// <param name="flushToDisk">
@@ -17,10 +19,10 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
     // Streams are unbuffered: callers copy with large (1 MiB) buffers, so a FileStream buffer would only add a copy.
     private const int NoBuffer = 0;
     private const FileOptions StreamOptions = FileOptions.Asynchronous | FileOptions.SequentialScan;
-    private const string UploadDataFileName = "data";
 
-    private readonly string _blobsDirectory = Path.Combine(Path.GetFullPath(rootDirectory), "blobs");
-    private readonly string _uploadsDirectory = Path.Combine(Path.GetFullPath(rootDirectory), "uploads");
+    private readonly string _root = Path.GetFullPath(rootDirectory);
+    private string BlobsDirectory => PathOf(BlobStoreLayout.BlobsPrefix);
+    private string UploadsDirectory => PathOf(BlobStoreLayout.UploadsPrefix);
 
     public Task<long?> StatAsync(string digest, CancellationToken ct = default) => Run(() =>
     {
@@ -28,17 +30,28 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
         return file.Exists ? file.Length : (long?)null;
     }, ct);
 
-    public Task<Stream?> OpenReadAsync(string digest, CancellationToken ct = default) => Run(() =>
+    public Task<Stream?> OpenReadAsync(string digest, long offset = 0, long? length = null, CancellationToken ct = default) => Run(() =>
     {
         var path = BlobPath(digest);
+        FileStream stream;
         try
         {
             // FileShare.Delete: a reader must not stop garbage collection from deleting the blob.
-            return (Stream?)new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, NoBuffer, StreamOptions);
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, NoBuffer, StreamOptions);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
+        }
+        try
+        {
+            // The range is checked against the file's size there: beyond it, ArgumentOutOfRangeException.
+            return (Stream?)new RangeReadStream(stream, offset, length ?? Math.Max(stream.Length - offset, 0));
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
         }
     }, ct);
 
@@ -52,26 +65,27 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
         return true;
     }, ct);
 
-    public Task CreateUploadAsync(string uploadId, CancellationToken ct = default) => Run(() =>
+    public Task<BlobUploadState> CreateUploadAsync(string uploadId, CancellationToken ct = default) => Run(() =>
     {
         var directory = Directory.CreateDirectory(UploadDirectory(uploadId));
-        // OpenOrCreate keeps a retried create from wiping data already written under the same id.
-        using var _ = new FileStream(Path.Combine(directory.FullName, UploadDataFileName), FileMode.OpenOrCreate, FileAccess.Write);
-        return true;
+        // OpenOrCreate: a retried create must not fail; bytes left from an earlier attempt lie beyond the size 0
+        // returned here, so the first writer truncates them.
+        using var _ = new FileStream(Path.Combine(directory.FullName, BlobStoreLayout.UploadDataName), FileMode.OpenOrCreate, FileAccess.Write);
+        return new BlobUploadState(0);
     }, ct);
 
-    public Task<Stream> OpenUploadWriterAsync(string uploadId, long offset, CancellationToken ct = default) => Run(() =>
+    public Task<IBlobUploadWriter> OpenUploadWriterAsync(string uploadId, BlobUploadState state, CancellationToken ct = default) => Run(() =>
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        var size = SizeOf(state);
         var stream = OpenUploadData(uploadId, FileAccess.Write, exclusive: true);
         try
         {
-            if (offset > stream.Length)
-                throw new ArgumentOutOfRangeException(nameof(offset), offset, $"upload {uploadId} holds only {stream.Length} bytes");
-            // Drops the partial tail a dropped chunk may have left beyond the committed offset.
-            if (stream.Length > offset) stream.SetLength(offset);
-            stream.Position = offset;
-            return flushToDisk ? new EarlyWritebackStream(stream) : (Stream)stream;
+            if (size > stream.Length)
+                throw new ArgumentOutOfRangeException(nameof(state), size, $"upload {uploadId} holds only {stream.Length} bytes");
+            // Drops what an earlier writer appended beyond the state without completing (a dropped chunk).
+            if (stream.Length > size) stream.SetLength(size);
+            stream.Position = size;
+            return (IBlobUploadWriter)new FileSystemUploadWriter(uploadId, flushToDisk ? new EarlyWritebackStream(stream) : stream, size);
         }
         catch
         {
@@ -80,21 +94,15 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
         }
     }, ct);
 
-    public Task<long?> StatUploadAsync(string uploadId, CancellationToken ct = default) => Run(() =>
+    public Task<Stream> OpenUploadReaderAsync(string uploadId, BlobUploadState state, CancellationToken ct = default) => Run(() =>
     {
-        var file = new FileInfo(UploadDataPath(uploadId));
-        return file.Exists ? file.Length : (long?)null;
-    }, ct);
-
-    public Task<Stream> OpenUploadReaderAsync(string uploadId, long length, CancellationToken ct = default) => Run(() =>
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var size = SizeOf(state);
         var stream = OpenUploadData(uploadId, FileAccess.Read);
         try
         {
-            if (length > stream.Length)
-                throw new ArgumentOutOfRangeException(nameof(length), length, $"upload {uploadId} holds only {stream.Length} bytes");
-            return (Stream)new BoundedReadStream(stream, length);
+            if (size > stream.Length)
+                throw new ArgumentOutOfRangeException(nameof(state), size, $"upload {uploadId} holds only {stream.Length} bytes");
+            return (Stream)new RangeReadStream(stream, 0, size);
         }
         catch
         {
@@ -104,12 +112,11 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
     }, ct);
 
     // fsync of a large file can block for a long time: keep it off the caller's (request) thread.
-    public Task CommitUploadAsync(string uploadId, long length, string digest, CancellationToken ct = default) =>
-        Task.Run(() => CommitUpload(uploadId, length, digest), ct);
+    public Task CommitUploadAsync(string uploadId, BlobUploadState state, string digest, CancellationToken ct = default) =>
+        Task.Run(() => CommitUpload(uploadId, SizeOf(state), digest), ct);
 
     private void CommitUpload(string uploadId, long length, string digest)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
         var finalPath = BlobPath(digest);
         var dataPath = UploadDataPath(uploadId);
 
@@ -136,7 +143,8 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
         DeleteDirectory(UploadDirectory(uploadId));
     }
 
-    public Task DeleteUploadAsync(string uploadId, CancellationToken ct = default) => Run(() =>
+    // The state adds nothing here: the upload's directory is all of its data.
+    public Task DeleteUploadAsync(string uploadId, BlobUploadState? state, CancellationToken ct = default) => Run(() =>
     {
         DeleteDirectory(UploadDirectory(uploadId));
         return true;
@@ -144,8 +152,8 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
 
     public async IAsyncEnumerable<string> ListUploadsAsync(DateTimeOffset olderThan, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        if (!Directory.Exists(_uploadsDirectory)) yield break;
-        foreach (var directory in new DirectoryInfo(_uploadsDirectory).EnumerateDirectories())
+        if (!Directory.Exists(UploadsDirectory)) yield break;
+        foreach (var directory in new DirectoryInfo(UploadsDirectory).EnumerateDirectories())
         {
             ct.ThrowIfCancellationRequested();
             if (!BlobStoreKeys.IsUploadId(directory.Name)) continue;
@@ -157,7 +165,7 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
     // Both trees are probed: uploads are written in one and committed into the other. The probe file is removed on close.
     public Task CheckAsync(CancellationToken ct = default) => Run(() =>
     {
-        foreach (var directory in new[] { _uploadsDirectory, _blobsDirectory })
+        foreach (var directory in new[] { UploadsDirectory, BlobsDirectory })
         {
             Directory.CreateDirectory(directory);
             using var probe = new FileStream(Path.Combine(directory, $".probe-{Guid.NewGuid():N}"), FileMode.CreateNew,
@@ -173,7 +181,7 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
     /// </summary>
     private static DateTime? LastWriteUtc(DirectoryInfo upload)
     {
-        var data = new FileInfo(Path.Combine(upload.FullName, UploadDataFileName));
+        var data = new FileInfo(Path.Combine(upload.FullName, BlobStoreLayout.UploadDataName));
         if (data.Exists) return data.LastWriteTimeUtc;
         upload.Refresh();
         return upload.Exists ? upload.LastWriteTimeUtc : null;
@@ -201,19 +209,20 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
         }
     }
 
-    private string BlobPath(string digest)
-    {
-        var (algorithm, encoded) = BlobStoreKeys.SplitDigest(digest);
-        return Path.Combine(_blobsDirectory, algorithm, encoded[..2], encoded);
-    }
+    private string BlobPath(string digest) => PathOf(BlobStoreLayout.BlobKey(digest));
 
-    private string UploadDirectory(string uploadId)
-    {
-        BlobStoreKeys.CheckUploadId(uploadId);
-        return Path.Combine(_uploadsDirectory, uploadId);
-    }
+    private string UploadDirectory(string uploadId) => PathOf(BlobStoreLayout.UploadPrefix(uploadId));
 
-    private string UploadDataPath(string uploadId) => Path.Combine(UploadDirectory(uploadId), UploadDataFileName);
+    private string UploadDataPath(string uploadId) => PathOf(BlobStoreLayout.UploadDataKey(uploadId));
+
+    private string PathOf(string key) => Path.Combine([_root, .. key.Split('/', StringSplitOptions.RemoveEmptyEntries)]);
+
+    private static long SizeOf(BlobUploadState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentOutOfRangeException.ThrowIfNegative(state.Size, nameof(state));
+        return state.Size;
+    }
 
     private static void DeleteDirectory(string path)
     {

@@ -2,49 +2,57 @@ namespace OrleansRegistry.Storage.Blobs;
 
 /// <summary>
 /// Content-addressed byte store: finished blobs live under their digest, in-progress upload data under the
-/// upload id. Committing an upload (moving its data to its digest) is the only way a blob comes to exist.
-/// Digests are passed as their canonical string form ("sha256:&lt;hex&gt;"), already validated by the caller.
+/// upload id (where, for every store: <see cref="BlobStoreLayout"/>). Committing an upload (moving its data to its
+/// digest) is the only way a blob comes to exist. Digests are passed as their canonical string form
+/// ("sha256:&lt;hex&gt;"), already validated by the caller. The contract asks only what both a filesystem and an
+/// object store can do: ranged reads, append-only upload writers resumed from a state the caller persists (so any
+/// silo can continue an upload), and commit as the store's own move.
 /// </summary>
 public interface IBlobStore
 {
     /// <summary>Size of a committed blob, or null when the store does not hold it.</summary>
     Task<long?> StatAsync(string digest, CancellationToken ct = default);
 
-    /// <summary>A seekable read stream over a committed blob, or null when absent.</summary>
-    Task<Stream?> OpenReadAsync(string digest, CancellationToken ct = default);
+    /// <summary>
+    /// A forward-only read stream over bytes [<paramref name="offset"/>, offset + <paramref name="length"/>) of a
+    /// committed blob (length null: to the end), or null when absent. An offset or length beyond the blob throws
+    /// <see cref="ArgumentOutOfRangeException"/> (callers check the size first).
+    /// </summary>
+    Task<Stream?> OpenReadAsync(string digest, long offset = 0, long? length = null, CancellationToken ct = default);
 
     /// <summary>Deletes a committed blob; false when it was not there.</summary>
     Task<bool> DeleteAsync(string digest, CancellationToken ct = default);
 
-    /// <summary>Creates the (empty) data of a new upload.</summary>
-    Task CreateUploadAsync(string uploadId, CancellationToken ct = default);
+    /// <summary>Starts the data of a new upload; returns its state at size 0 (persisted by the session grain).</summary>
+    Task<BlobUploadState> CreateUploadAsync(string uploadId, CancellationToken ct = default);
 
     /// <summary>
-    /// A write stream positioned at <paramref name="offset"/> of the upload's data. Anything stored beyond
-    /// offset (the partial tail of a dropped chunk) is discarded first. One writer at a time: while a writer is open,
-    /// another is refused with <see cref="UploadBusyException"/> (a writer whose lease was taken over may still be
-    /// streaming, and the saved hash state would not notice its bytes). Throws <see cref="UploadNotFoundException"/>
-    /// when the upload has no data.
+    /// An append-only writer continuing the upload from <paramref name="state"/>: whatever an earlier writer wrote
+    /// beyond state.Size without completing (a dropped chunk), or completed into a state the caller then failed to
+    /// persist, is not part of the upload. One writer at a time where the store can tell (filesystem: flock; a writer
+    /// whose lease was taken over may still be streaming): a second one gets <see cref="UploadBusyException"/>.
+    /// Throws <see cref="UploadNotFoundException"/> when the upload has no data.
     /// </summary>
-    Task<Stream> OpenUploadWriterAsync(string uploadId, long offset, CancellationToken ct = default);
+    Task<IBlobUploadWriter> OpenUploadWriterAsync(string uploadId, BlobUploadState state, CancellationToken ct = default);
 
-    /// <summary>Size of the upload's data, or null when there is none.</summary>
-    Task<long?> StatUploadAsync(string uploadId, CancellationToken ct = default);
-
-    /// <summary>A read stream over the first <paramref name="length"/> bytes of the upload's data (re-hash at finish).</summary>
-    Task<Stream> OpenUploadReaderAsync(string uploadId, long length, CancellationToken ct = default);
+    /// <summary>A read stream over the state.Size bytes of the upload (re-hash at finish when no saved hash state matched).</summary>
+    Task<Stream> OpenUploadReaderAsync(string uploadId, BlobUploadState state, CancellationToken ct = default);
 
     /// <summary>
-    /// Makes the first <paramref name="length"/> bytes of the upload the blob <paramref name="digest"/> by an
-    /// atomic rename (durably flushed first), then removes the upload. If the blob already exists the upload is
-    /// simply removed. The caller has verified the digest.
+    /// Makes the upload's state.Size bytes the blob <paramref name="digest"/> as the store's own move (filesystem:
+    /// an atomic rename, durably flushed first; S3: complete the multipart upload, then a server-side copy), then
+    /// removes the upload's data. If the blob already exists the upload's data is simply removed. The caller has
+    /// verified the digest.
     /// </summary>
-    Task CommitUploadAsync(string uploadId, long length, string digest, CancellationToken ct = default);
+    Task CommitUploadAsync(string uploadId, BlobUploadState state, string digest, CancellationToken ct = default);
 
-    /// <summary>Removes an upload's data; no error when it is already gone.</summary>
-    Task DeleteUploadAsync(string uploadId, CancellationToken ct = default);
+    /// <summary>
+    /// Removes an upload's data (S3: aborts its multipart upload, deletes its objects); <paramref name="state"/> null
+    /// when unknown (data found by <see cref="ListUploadsAsync"/> with no session). No error when already gone.
+    /// </summary>
+    Task DeleteUploadAsync(string uploadId, BlobUploadState? state, CancellationToken ct = default);
 
-    /// <summary>Ids of the uploads whose data was last written before <paramref name="olderThan"/> (for expiry sweeps).</summary>
+    /// <summary>Ids of uploads whose data was last written (S3: initiated) before <paramref name="olderThan"/> (expiry sweep).</summary>
     IAsyncEnumerable<string> ListUploadsAsync(DateTimeOffset olderThan, CancellationToken ct = default);
 
     /// <summary>
@@ -53,17 +61,4 @@ public interface IBlobStore
     /// free: nothing it writes stays behind.
     /// </summary>
     Task CheckAsync(CancellationToken ct = default);
-}
-
-public sealed class UploadNotFoundException(string uploadId)
-    : Exception($"upload {uploadId} has no data in the blob store")
-{
-    public string UploadId { get; } = uploadId;
-}
-
-/// <summary>Another writer holds the upload's data open; nothing was changed.</summary>
-public sealed class UploadBusyException(string uploadId, Exception? inner = null)
-    : Exception($"upload {uploadId} is being written by another writer", inner)
-{
-    public string UploadId { get; } = uploadId;
 }

@@ -35,7 +35,7 @@ public sealed class ClusterConsistencyTests : IClassFixture<ClusterConsistencyTe
 
         // Each chunk continued the hash state the previous silo saved: no silo read the upload back (issue: re-read 0).
         for (var silo = 0; silo < 3; silo++)
-            Assert.Equal(0, await RereadBytesAsync(_cluster.Client(silo)));
+            Assert.Equal(0, await UploadMetrics.RereadBytesAsync(_cluster.Client(silo)));
 
         for (var silo = 0; silo < 3; silo++)
         {
@@ -72,14 +72,6 @@ public sealed class ClusterConsistencyTests : IClassFixture<ClusterConsistencyTe
                 Assert.Contains("\"moving\"", tags);
             }
         }
-    }
-
-    /// <summary>The silo's <c>registry_upload_reread_bytes_total</c> from /metrics (the series exists from start-up).</summary>
-    private static async Task<double> RereadBytesAsync(HttpClient client)
-    {
-        var text = await client.GetStringAsync("metrics");
-        var line = text.Split('\n').Single(l => l.StartsWith("registry_upload_reread_bytes_total", StringComparison.Ordinal));
-        return double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task<byte[]> GetBytesAsync(HttpClient client, string path, string? accept = null)

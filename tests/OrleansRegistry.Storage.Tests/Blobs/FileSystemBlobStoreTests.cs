@@ -27,17 +27,19 @@ public sealed class FileSystemBlobStoreTests : BlobStoreConformanceTests, IDispo
         var digest = DigestOf(content);
         var hex = digest["sha256:".Length..];
         var upload = NewUploadId();
-        await Store.CreateUploadAsync(upload);
-        await WriteAsync(upload, 0, content);
+        var state = await WriteAsync(upload, await Store.CreateUploadAsync(upload), content);
         var uploadData = Path.Combine(_root, "uploads", upload, "data");
         var blobPath = Path.Combine(_root, "blobs", "sha256", hex[..2], hex);
         Assert.Equal(content, await File.ReadAllBytesAsync(uploadData));
         Assert.False(File.Exists(blobPath)); // nothing at the final path before the commit
 
-        await Store.CommitUploadAsync(upload, content.Length, digest);
+        await Store.CommitUploadAsync(upload, state, digest);
 
         Assert.Equal(content, await File.ReadAllBytesAsync(blobPath));
         Assert.False(Directory.Exists(Path.Combine(_root, "uploads", upload)));
+        // The same layout as keys, which every store uses.
+        Assert.Equal($"blobs/sha256/{hex[..2]}/{hex}", BlobStoreLayout.BlobKey(digest));
+        Assert.Equal($"uploads/{upload}/data", BlobStoreLayout.UploadDataKey(upload));
     }
 
     [Fact]
@@ -51,7 +53,7 @@ public sealed class FileSystemBlobStoreTests : BlobStoreConformanceTests, IDispo
         var longAgo = DateTime.UtcNow.AddDays(-2);
         File.SetLastWriteTimeUtc(DataPath(stale), longAgo);
         File.SetLastWriteTimeUtc(DataPath(revived), longAgo);
-        await WriteAsync(revived, 0, Bytes(10, seed: 2));
+        await WriteAsync(revived, new BlobUploadState(0), Bytes(10, seed: 2));
 
         var listed = await ListUploadsAsync(DateTimeOffset.UtcNow.AddDays(-1));
 
@@ -67,7 +69,7 @@ public sealed class FileSystemBlobStoreTests : BlobStoreConformanceTests, IDispo
         Directory.SetLastWriteTimeUtc(Path.Combine(_root, "uploads", upload), DateTime.UtcNow.AddDays(-2));
 
         Assert.Equal([upload], await ListUploadsAsync(DateTimeOffset.UtcNow.AddDays(-1)));
-        await Store.DeleteUploadAsync(upload);
+        await Store.DeleteUploadAsync(upload, null);
         Assert.Empty(await ListUploadsAsync(DateTimeOffset.UtcNow.AddDays(1)));
     }
 
@@ -86,11 +88,14 @@ public sealed class FileSystemBlobStoreTests : BlobStoreConformanceTests, IDispo
         var content = Bytes(4096, seed: 3);
         var digest = DigestOf(content);
         var upload = NewUploadId();
-        await store.CreateUploadAsync(upload);
-        await using (var writer = await store.OpenUploadWriterAsync(upload, 0))
+        var state = await store.CreateUploadAsync(upload);
+        await using (var writer = await store.OpenUploadWriterAsync(upload, state))
+        {
             await writer.WriteAsync(content);
+            state = await writer.CompleteAsync();
+        }
 
-        await store.CommitUploadAsync(upload, content.Length, digest);
+        await store.CommitUploadAsync(upload, state, digest);
 
         Assert.Equal(content.Length, await Store.StatAsync(digest));
     }
@@ -127,6 +132,54 @@ public sealed class FileSystemBlobStoreTests : BlobStoreConformanceTests, IDispo
 
         var error = await Assert.ThrowsAnyAsync<IOException>(() => Store.CheckAsync());
         Assert.Contains("uploads", error.Message);
+    }
+
+    [Fact] // architecture §4: one writer at a time, also when a lease was taken over from a writer still streaming
+    public async Task A_second_writer_is_refused_while_one_is_open_and_admitted_after_it_closes()
+    {
+        var upload = NewUploadId();
+        var state = await Store.CreateUploadAsync(upload);
+        var first = await Store.OpenUploadWriterAsync(upload, state);
+        await first.WriteAsync(Bytes(100, seed: 40));
+
+        var busy = await Assert.ThrowsAsync<UploadBusyException>(() => Store.OpenUploadWriterAsync(upload, state));
+        Assert.Equal(upload, busy.UploadId);
+        await Assert.ThrowsAsync<UploadBusyException>(() => Store.CommitUploadAsync(upload, state, DigestOf([])));
+
+        state = await first.CompleteAsync(); // releases the lock
+        await first.DisposeAsync();
+        state = await WriteAsync(upload, state, Bytes(5, seed: 41));
+        Assert.Equal(105, state.Size);
+        Assert.Equal(105, new FileInfo(DataPath(upload)).Length);
+    }
+
+    [Fact]
+    public async Task A_writer_disposed_without_completing_leaves_its_bytes_until_the_next_writer_truncates_them()
+    {
+        var upload = NewUploadId();
+        var state = await WriteAsync(upload, await Store.CreateUploadAsync(upload), Bytes(600, seed: 42));
+        await using (var dropped = await Store.OpenUploadWriterAsync(upload, state))
+            await dropped.WriteAsync(Bytes(400, seed: 43));
+        Assert.Equal(1000, new FileInfo(DataPath(upload)).Length);
+
+        await using (await Store.OpenUploadWriterAsync(upload, state))
+            Assert.Equal(600, new FileInfo(DataPath(upload)).Length);
+    }
+
+    [Fact] // the state is only a size here, and a size the file cannot have is refused, not padded
+    public async Task A_state_beyond_the_end_of_the_data_is_refused()
+    {
+        var upload = NewUploadId();
+        await WriteAsync(upload, await Store.CreateUploadAsync(upload), Bytes(10, seed: 44));
+
+        foreach (var state in new[] { new BlobUploadState(11), new BlobUploadState(-1) })
+        {
+            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.OpenUploadWriterAsync(upload, state));
+            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.OpenUploadReaderAsync(upload, state));
+            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.CommitUploadAsync(upload, state, DigestOf([])));
+        }
+        Assert.Equal(10, new FileInfo(DataPath(upload)).Length);
+        Assert.Null(await Store.StatAsync(DigestOf([])));
     }
 
     private string DataPath(string upload) => Path.Combine(_root, "uploads", upload, "data");

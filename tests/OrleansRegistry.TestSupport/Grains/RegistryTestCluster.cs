@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Hosting;
 using Orleans.TestingHost;
+using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Grains.Manifests;
 using OrleansRegistry.Grains.Uploads;
 using OrleansRegistry.Server.Hosting;
@@ -43,6 +44,15 @@ public sealed class RegistryTestCluster : IAsyncDisposable
 
     /// <summary>The same blob store the silos use (one directory), for checking what they wrote.</summary>
     public IBlobStore Blobs { get; }
+
+    /// <summary>Whether the blob store holds data of the upload (asked through the store's contract, as a sweep would).</summary>
+    public async Task<bool> HasUploadDataAsync(Guid uploadId)
+    {
+        var key = RegistryGrains.UploadIdKey(uploadId);
+        await foreach (var id in Blobs.ListUploadsAsync(DateTimeOffset.UtcNow.AddDays(1)))
+            if (id == key) return true;
+        return false;
+    }
 
     /// <summary>
     /// Starts <paramref name="silos"/> silos. <typeparamref name="TConfigurator"/> may add to each silo (e.g. wrap the

@@ -44,7 +44,7 @@ public interface IRepositoryGrain : IGrainWithStringKey
     [Idempotent, Alias("ForgetBlobs")]
     Task ForgetBlobs(Digest[] digests);
 
-    /// <summary>A manifest PUT moved <paramref name="tag"/> to <paramref name="digest"/> in the index (cache only).</summary>
+    /// <summary>A manifest PUT moved <paramref name="tag"/> to <paramref name="digest"/> in the index: the cached value goes.</summary>
     [Idempotent, Alias("TagMoved")]
     Task TagMoved(Tag tag, Digest digest);
 

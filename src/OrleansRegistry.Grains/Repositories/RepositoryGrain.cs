@@ -76,8 +76,10 @@ public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGr
 
     public Task TagMoved(Tag tag, Digest digest)
     {
-        _version++;
-        _tags.Set(tag, digest);
+        // Dropped, not set: a DeleteTag that ran between the manifest's commit and this call would otherwise leave the
+        // cache pointing at a tag the index no longer has. The next lookup reads the row.
+        Invalidated();
+        _tags.Remove(tag);
         return Task.CompletedTask;
     }
 

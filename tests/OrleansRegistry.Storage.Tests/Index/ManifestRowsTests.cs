@@ -233,6 +233,31 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
         Assert.Null(await _index.GetTagAsync(repo, "v1"));
     }
 
+    [Fact]
+    public async Task Delete_unreferenced_waits_for_an_index_put_holding_the_child_and_then_keeps_it()
+    {
+        var repo = NewRepository("unreferenced-race");
+        var (child, index) = (NewDigest(), NewDigest());
+        await PutEmptyAsync(repo, child);
+
+        // An index PUT in flight (PutManifestAsync's transaction): the child's row held FOR SHARE, its reference written.
+        await using var pusher = await db.DataSource.OpenConnectionAsync();
+        await using var push = await pusher.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand($"""
+            SELECT 1 FROM manifests WHERE repository = '{repo}' AND digest = '{child}' FOR SHARE;
+            INSERT INTO manifests (repository, digest, media_type, content) VALUES ('{repo}', '{index}', '{IndexType}', '\x7b7d');
+            INSERT INTO manifest_references (repository, manifest, digest, kind, size) VALUES ('{repo}', '{index}', '{child}', 'manifest', 1);
+            """, pusher, push))
+            await hold.ExecuteNonQueryAsync();
+
+        var delete = _index.DeleteUnreferencedManifestAsync(repo, child, DateTimeOffset.UtcNow.AddMinutes(1));
+        await PostgresLockWaits.WaitUntilBlockedAsync(db.DataSource);
+        await push.CommitAsync();
+
+        Assert.False(await delete);
+        Assert.NotNull(await _index.GetManifestAsync(repo, child));
+    }
+
     private static ManifestWrite Image(string digest, string config, params string[] layers) => new(
         digest, ImageType, Bytes(digest),
         [new ManifestReference(ManifestReference.Blob, config, 10),

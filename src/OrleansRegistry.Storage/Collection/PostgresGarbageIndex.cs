@@ -14,6 +14,8 @@ public sealed class PostgresGarbageIndex(NpgsqlDataSource dataSource) : IGarbage
     /// <summary>The collector's advisory lock key (sql/ scripts use 7428110531 for schema changes).</summary>
     public const long CollectorLockKey = 7428110532;
 
+    private const int StoreDeletesAtOnce = 8;
+
     public async Task<IAsyncDisposable?> TryLockCollectorAsync(CancellationToken ct = default)
     {
         // A session lock lives as long as its connection: this one is held for the whole run and used for nothing else.
@@ -226,7 +228,9 @@ public sealed class PostgresGarbageIndex(NpgsqlDataSource dataSource) : IGarbage
 
         // Under the row locks an upload commit of one of these digests waits, then writes its own bytes after these are
         // gone. A failure here rolls back: the rows stay marked, and the next run deletes again whatever is left.
-        foreach (var blob in marked) await deleteBytes(blob.Digest, ct).ConfigureAwait(false);
+        // An object store answers each delete in a round trip: a few at a time, all under the batch's row locks.
+        await Parallel.ForEachAsync(marked, new ParallelOptions { MaxDegreeOfParallelism = StoreDeletesAtOnce, CancellationToken = ct },
+            async (blob, c) => await deleteBytes(blob.Digest, c).ConfigureAwait(false)).ConfigureAwait(false);
         await using (var delete = new NpgsqlCommand("DELETE FROM blobs WHERE digest = ANY (@digests)", connection))
         {
             delete.Parameters.Add(TextArray("digests", marked.Select(b => b.Digest).ToList()));

@@ -12,6 +12,7 @@ internal sealed class CollectionTally(bool dryRun, DateTimeOffset startedAt)
     public int ManifestsDeleted { get; private set; }
     public int BlobsDeleted { get; private set; }
     public long BytesReclaimed { get; private set; }
+    public bool BlobSweepSkipped { get; set; }
 
     public void Tag(string repository, string tag)
     {
@@ -33,5 +34,5 @@ internal sealed class CollectionTally(bool dryRun, DateTimeOffset startedAt)
     }
 
     public GarbageCollectionReport Report(TimeSpan duration) => new(DryRun, startedAt, Math.Round(duration.TotalSeconds, 3),
-        TagsDeleted, ManifestsDeleted, BlobsDeleted, BytesReclaimed, _tags, _manifests, _blobs);
+        TagsDeleted, ManifestsDeleted, BlobsDeleted, BytesReclaimed, _tags, _manifests, _blobs, BlobSweepSkipped);
 }

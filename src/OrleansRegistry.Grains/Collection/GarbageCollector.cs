@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions;
+using OrleansRegistry.Grains.Manifests;
 using OrleansRegistry.Storage.Blobs;
 using OrleansRegistry.Storage.Collection;
 using OrleansRegistry.Storage.Index;
@@ -72,7 +73,13 @@ public sealed class GarbageCollector(
 
         await FinishDeletingAsync(tally, ct);
         var goneManifests = await ApplyRetentionAsync(tally, ct);
-        await SweepBlobsAsync(tally, goneManifests, ct);
+        // Manifests still kept only in old grain state have no reference rows yet: their blobs would look unreferenced.
+        if (await index.IsStorageMigrationCompleteAsync(ManifestMigration.Name, ct)) await SweepBlobsAsync(tally, goneManifests, ct);
+        else
+        {
+            tally.BlobSweepSkipped = true;
+            logger.LogWarning("Garbage collection skipped the blob sweep: manifests pushed before the upgrade are still being moved into their table");
+        }
 
         var report = tally.Report(watch.Elapsed);
         await garbage.RecordRunAsync(startedAt, dryRun, $"{Environment.MachineName}:{Environment.ProcessId}",

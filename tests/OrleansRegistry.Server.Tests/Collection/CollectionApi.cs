@@ -6,7 +6,7 @@ namespace OrleansRegistry.Server.Tests.Collection;
 
 /// <summary>The report of <c>POST /admin/gc</c> as the tests read it.</summary>
 public sealed record CollectionReport(bool DryRun, double DurationSeconds, int TagsDeleted, int ManifestsDeleted, int BlobsDeleted,
-    long BytesReclaimed, string[] Tags, string[] Manifests, string[] Blobs);
+    long BytesReclaimed, string[] Tags, string[] Manifests, string[] Blobs, bool BlobSweepSkipped);
 
 /// <summary>Runs collections through the admin endpoint and looks at the store and the tables behind the registry.</summary>
 public static class CollectionApi

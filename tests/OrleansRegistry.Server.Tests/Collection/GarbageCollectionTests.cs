@@ -77,6 +77,34 @@ public sealed class GarbageCollectionTests(CollectingRegistryFixture fixture)
         Assert.False(await CollectionApi.BlobKnownAsync(Client, repo, digest));
     }
 
+    [Fact] // issue 8 points 3 and 4: manifests kept only in old grain state have no reference rows, so no blob may go
+    public async Task The_blob_sweep_waits_until_every_manifest_is_a_row()
+    {
+        var repo = TestImages.UniqueRepo("gc-migrating");
+        var garbage = TestImages.RandomBytes(2100, 815);
+        var digest = await TestImages.PushBlobAsync(Client, repo, garbage);
+        await PostgresSql.ExecuteAsync(fixture.ConnectionString, "DELETE FROM storage_migrations WHERE name = 'manifests-as-rows'");
+        try
+        {
+            var skipped = await CollectionApi.CollectAsync(Client);
+
+            Assert.True(skipped.BlobSweepSkipped);
+            Assert.DoesNotContain(digest, skipped.Blobs);
+            Assert.True(CollectionApi.StoreHolds(fixture.DataDirectory, digest));
+            Assert.True(await CollectionApi.BlobKnownAsync(Client, repo, digest));
+        }
+        finally
+        {
+            await PostgresSql.ExecuteAsync(fixture.ConnectionString,
+                "INSERT INTO storage_migrations (name) VALUES ('manifests-as-rows') ON CONFLICT DO NOTHING");
+        }
+
+        var swept = await CollectionApi.CollectAsync(Client);
+        Assert.False(swept.BlobSweepSkipped);
+        Assert.Contains(digest, swept.Blobs);
+        Assert.False(CollectionApi.StoreHolds(fixture.DataDirectory, digest));
+    }
+
     [Fact] // issue 8 point 4: "a manifest PUT that references a blob being swept either wins or fails with MANIFEST_BLOB_UNKNOWN"
     public async Task A_manifest_put_racing_the_sweep_either_succeeds_with_every_blob_or_fails_blob_unknown()
     {

@@ -38,3 +38,52 @@ bench_s3_stop() {
     wait "$_bench_s3_pid" 2>/dev/null || true
     _bench_s3_pid=""
 }
+
+# bench_s3_reference OUT : the reference run of S3 mode. distribution 2.8.2 on a bucket of its own on the same moto
+# (its s3 driver; run-reference.sh only knows the filesystem), then the harness's bench.sh against it, so that both
+# registries are measured on the same store. Needs bench_s3_start first.
+bench_s3_reference() {
+    local out=$1 work=$BENCH_WORK/reference-s3 port bucket pid log _i
+    port=$(_free_port)
+    bucket=ref-$(date -u +%Y%m%d%H%M%S)-$$
+    mkdir -p "$work" "$BENCH_WORK/logs"
+    curl -fsS -m 10 -o /dev/null -X PUT "$Registry__BlobStore__S3__ServiceUrl/$bucket"
+    cat >"$work/config.yml" <<YML
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  s3:
+    accesskey: bench
+    secretkey: bench
+    region: us-east-1
+    regionendpoint: $Registry__BlobStore__S3__ServiceUrl
+    bucket: $bucket
+    secure: false
+    v4auth: true
+  delete:
+    enabled: true
+  cache:
+    blobdescriptor: inmemory
+http:
+  addr: 127.0.0.1:$port
+  secret: bench-only-not-a-secret
+YML
+    log=$BENCH_WORK/logs/reference-s3-$RUN_ID.log
+    # The Go AWS SDK in distribution panics on AWS_CA_BUNDLE with its own HTTP transport; moto is plain HTTP anyway.
+    env -u AWS_CA_BUNDLE docker-registry serve "$work/config.yml" >"$log" 2>&1 &
+    pid=$!
+    for _i in $(seq 1 100); do
+        curl -s -m 1 -o /dev/null "http://127.0.0.1:$port/v2/" && break
+        kill -0 "$pid" 2>/dev/null || { tail -n 20 "$log" >&2; echo "bench-s3: distribution exited at start" >&2; return 1; }
+        sleep 0.1
+    done
+    echo "bench-s3: $(docker-registry --version) pid $pid on 127.0.0.1:$port, bucket $bucket" >&2
+    BENCH_WORK=$work REGISTRY_PID=$pid OUT=$out "$BENCH_DIR/bench.sh" "127.0.0.1:$port" >&2 || { kill "$pid"; wait "$pid" 2>/dev/null; return 1; }
+    kill -TERM "$pid" 2>/dev/null || true
+    for _i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}

@@ -67,6 +67,9 @@ storage:
     enabled: true
   cache:
     blobdescriptor: inmemory
+  # Blobs through the registry, as ours serves them (distribution's default answers 307 to a presigned URL).
+  redirect:
+    disable: true
 http:
   addr: 127.0.0.1:$port
   secret: bench-only-not-a-secret

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansRegistry.Grains.Background;
 
 namespace OrleansRegistry.Grains.Collection;
 
@@ -18,19 +19,12 @@ public sealed class GarbageCollectionScheduler(
     // Looks at most this far apart, so a run killed with its silo is retried within this long, not a whole interval later.
     private static readonly TimeSpan MaxLookPeriod = TimeSpan.FromMinutes(15);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled) return;
+        if (!options.Value.Enabled) return Task.CompletedTask;
         var period = options.Value.Interval < MaxLookPeriod ? options.Value.Interval : MaxLookPeriod;
-        if (period <= TimeSpan.Zero) return;
-        using var timer = new PeriodicTimer(period, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try { await collector.RunIfDueAsync(stoppingToken); }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Scheduled garbage collection failed; the next look is in {Period}", period);
-            }
-        }
+        if (period <= TimeSpan.Zero) return Task.CompletedTask;
+        return PeriodicWork.RunAsync(period, clock, first: false, collector.RunIfDueAsync,
+            e => logger.LogWarning(e, "Scheduled garbage collection failed; the next look is in {Period}", period), stoppingToken);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansRegistry.Grains.Background;
 using OrleansRegistry.Storage.Collection;
 
 namespace OrleansRegistry.Grains.Collection;
@@ -13,18 +14,9 @@ public sealed class StorageUsageMonitor(
     TimeProvider clock,
     ILogger<StorageUsageMonitor> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.UsageRefreshInterval, clock);
-        do
-        {
-            try { await RefreshAsync(stoppingToken); }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Reading storage usage for /metrics failed; retrying at the next interval");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(options.Value.UsageRefreshInterval, clock, first: true, RefreshAsync,
+            e => logger.LogWarning(e, "Reading storage usage for /metrics failed; retrying at the next interval"), stoppingToken);
 
     public async Task RefreshAsync(CancellationToken ct)
     {

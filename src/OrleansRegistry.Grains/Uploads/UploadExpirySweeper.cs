@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansRegistry.Grains.Background;
 using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Storage.Blobs;
 using OrleansRegistry.Storage.Index;
@@ -22,18 +23,9 @@ public sealed class UploadExpirySweeper(
 {
     private const int BatchSize = 500;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        do
-        {
-            try { await SweepOnceAsync(stoppingToken); }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Upload expiry sweep failed; retrying at the next interval");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(options.Value.SweepInterval, clock, first: true, SweepOnceAsync,
+            e => logger.LogWarning(e, "Upload expiry sweep failed; retrying at the next interval"), stoppingToken);
 
     public async Task<int> SweepOnceAsync(CancellationToken ct)
     {

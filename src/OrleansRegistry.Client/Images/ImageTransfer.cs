@@ -31,26 +31,20 @@ public sealed class ImageTransfer
     public async Task<Descriptor> PullAsync(RepositoryClient source, string reference, IObjectStore destination,
         string? destinationTag, TransferOptions options, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(destination);
-        ArgumentNullException.ThrowIfNull(options);
-        CheckTag(destinationTag);
+        CheckArguments(source, destination, destinationTag, options);
         var graph = await LoadFromRegistryAsync(source, reference, ct).ConfigureAwait(false);
         var reporter = new TransferReporter(options.Progress);
 
         await RunBlobsAsync(graph, reporter, options, (blob, progress, t) => PullBlobAsync(source, destination, blob, progress, t), ct)
             .ConfigureAwait(false);
-        foreach (var manifest in graph.Manifests)
+        await RunManifestsAsync(graph, reporter, async (manifest, t) =>
         {
-            await reporter.RunAsync(manifest.Descriptor, async (_, t) =>
-            {
-                if (await destination.StatAsync(manifest.Stored.Digest, t).ConfigureAwait(false) == manifest.Stored.Size)
-                    return TransferEventKind.Skipped;
-                using var content = new MemoryStream(manifest.Content, writable: false);
-                await destination.PutAsync(manifest.Stored, content, t).ConfigureAwait(false);
-                return TransferEventKind.Completed;
-            }, ct).ConfigureAwait(false);
-        }
+            if (await destination.StatAsync(manifest.Stored.Digest, t).ConfigureAwait(false) == manifest.Stored.Size)
+                return TransferEventKind.Skipped;
+            using var content = new MemoryStream(manifest.Content, writable: false);
+            await destination.PutAsync(manifest.Stored, content, t).ConfigureAwait(false);
+            return TransferEventKind.Completed;
+        }, ct).ConfigureAwait(false);
         if (destinationTag is not null)
             await destination.SetTagAsync(destinationTag, graph.Root.Stored, ct).ConfigureAwait(false);
         return graph.Root.Descriptor;
@@ -68,9 +62,7 @@ public sealed class ImageTransfer
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentException.ThrowIfNullOrEmpty(sourceTag);
-        ArgumentNullException.ThrowIfNull(destination);
-        ArgumentNullException.ThrowIfNull(options);
-        CheckTag(destinationTag);
+        CheckArguments(source, destination, destinationTag, options);
         var root = await source.ResolveTagAsync(sourceTag, ct).ConfigureAwait(false)
             ?? throw new ImageContentMissingException($"the object store has no tag '{sourceTag}'");
         var graph = await ImageGraph.LoadAsync(await StoredManifests.ReadAsync(source, root, ct).ConfigureAwait(false),
@@ -78,14 +70,10 @@ public sealed class ImageTransfer
             async (blob, t) => await source.StatAsync(blob, t).ConfigureAwait(false)
                 ?? throw new ImageContentMissingException($"the object store has no blob {blob}"),
             ct).ConfigureAwait(false);
-        var reporter = new TransferReporter(options.Progress);
-
-        await RunBlobsAsync(graph, reporter, options, (blob, progress, t) => UploadBlobAsync(destination, blob, options.MountFrom,
-            async t2 => await source.OpenReadAsync(blob.Digest, t2).ConfigureAwait(false)
+        return await ToRegistryAsync(graph, destination, destinationTag, options, options.MountFrom,
+            async (blob, t) => await source.OpenReadAsync(blob.Digest, t).ConfigureAwait(false)
                 ?? throw new ImageContentMissingException($"the object store has no blob {blob.Digest}"),
-            headFirst: false, progress, t), ct).ConfigureAwait(false);
-        await PutManifestsAsync(graph, destination, destinationTag, reporter, ct).ConfigureAwait(false);
-        return graph.Root.Descriptor;
+            headFirst: false, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -98,19 +86,20 @@ public sealed class ImageTransfer
     public async Task<Descriptor> CopyAsync(RepositoryClient source, string reference, RepositoryClient destination,
         string? destinationTag, TransferOptions options, CancellationToken ct = default)
     {
+        CheckArguments(source, destination, destinationTag, options);
+        var mountFrom = options.MountFrom ?? (source.Registry == destination.Registry && source.Name != destination.Name ? source.Name : null);
+        var graph = await LoadFromRegistryAsync(source, reference, ct).ConfigureAwait(false);
+        return await ToRegistryAsync(graph, destination, destinationTag, options, mountFrom,
+            (blob, t) => source.Blobs.OpenReadAsync(blob, progress: null, t),
+            headFirst: true, ct).ConfigureAwait(false);
+    }
+
+    private static void CheckArguments(object source, object destination, string? destinationTag, TransferOptions options)
+    {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(options);
         CheckTag(destinationTag);
-        var mountFrom = options.MountFrom ?? (source.Registry == destination.Registry && source.Name != destination.Name ? source.Name : null);
-        var graph = await LoadFromRegistryAsync(source, reference, ct).ConfigureAwait(false);
-        var reporter = new TransferReporter(options.Progress);
-
-        await RunBlobsAsync(graph, reporter, options, (blob, progress, t) => UploadBlobAsync(destination, blob, mountFrom,
-            t2 => source.Blobs.OpenReadAsync(blob, progress: null, t2),
-            headFirst: true, progress, t), ct).ConfigureAwait(false);
-        await PutManifestsAsync(graph, destination, destinationTag, reporter, ct).ConfigureAwait(false);
-        return graph.Root.Descriptor;
     }
 
     private static void CheckTag(string? tag)
@@ -118,6 +107,18 @@ public sealed class ImageTransfer
         // Checked before anything moves: a bad tag found only at the end would waste the whole transfer.
         if (tag is not null && !Tag.IsValid(tag))
             throw new ArgumentException($"'{tag}' is not a valid tag", nameof(tag));
+    }
+
+    /// <summary>The blobs (each HEAD-skipped, mounted or uploaded from <paramref name="open"/>), then the manifests.</summary>
+    private static async Task<Descriptor> ToRegistryAsync(ImageGraph graph, RepositoryClient destination, string? destinationTag,
+        TransferOptions options, string? mountFrom, Func<Descriptor, CancellationToken, Task<Stream>> open, bool headFirst,
+        CancellationToken ct)
+    {
+        var reporter = new TransferReporter(options.Progress);
+        await RunBlobsAsync(graph, reporter, options, (blob, progress, t) => UploadBlobAsync(destination, blob, mountFrom,
+            t2 => open(blob, t2), headFirst, progress, t), ct).ConfigureAwait(false);
+        await PutManifestsAsync(graph, destination, destinationTag, reporter, ct).ConfigureAwait(false);
+        return graph.Root.Descriptor;
     }
 
     private static async Task<ImageGraph> LoadFromRegistryAsync(RepositoryClient source, string reference, CancellationToken ct)
@@ -153,6 +154,14 @@ public sealed class ImageTransfer
             .Select(blob => (Func<CancellationToken, Task>)(t => reporter.RunAsync(blob, (progress, t2) => transfer(blob, progress, t2), t)))
             .ToList();
         return TransferWindow.RunAsync(transfers, options.Window, ct);
+    }
+
+    /// <summary>The manifests one after another, in graph order (children before parents).</summary>
+    private static async Task RunManifestsAsync(ImageGraph graph, TransferReporter reporter,
+        Func<ImageManifest, CancellationToken, Task<TransferEventKind>> transfer, CancellationToken ct)
+    {
+        foreach (var manifest in graph.Manifests)
+            await reporter.RunAsync(manifest.Descriptor, (_, t) => transfer(manifest, t), ct).ConfigureAwait(false);
     }
 
     private static async Task<TransferEventKind> PullBlobAsync(RepositoryClient source, IObjectStore destination,
@@ -198,20 +207,15 @@ public sealed class ImageTransfer
     }
 
     /// <summary>Children by digest, in graph order (children before parents), then the root under its tag or digest.</summary>
-    private static async Task PutManifestsAsync(ImageGraph graph, RepositoryClient destination, string? destinationTag,
-        TransferReporter reporter, CancellationToken ct)
-    {
-        foreach (var manifest in graph.Manifests)
+    private static Task PutManifestsAsync(ImageGraph graph, RepositoryClient destination, string? destinationTag,
+        TransferReporter reporter, CancellationToken ct) =>
+        RunManifestsAsync(graph, reporter, async (manifest, t) =>
         {
             var descriptor = manifest.Descriptor;
             var reference = ReferenceEquals(manifest, graph.Root) && destinationTag is not null ? destinationTag : descriptor.Digest.ToString();
-            await reporter.RunAsync(descriptor, async (_, t) =>
-            {
-                var digest = await destination.Manifests.PutAsync(reference, descriptor.MediaType, manifest.Content, t).ConfigureAwait(false);
-                if (digest.Algorithm == descriptor.Digest.Algorithm && digest != descriptor.Digest)
-                    throw new Errors.DigestMismatchException(descriptor.Digest, digest, "manifest pushed");
-                return TransferEventKind.Completed;
-            }, ct).ConfigureAwait(false);
-        }
-    }
+            var digest = await destination.Manifests.PutAsync(reference, descriptor.MediaType, manifest.Content, t).ConfigureAwait(false);
+            if (digest.Algorithm == descriptor.Digest.Algorithm && digest != descriptor.Digest)
+                throw new Errors.DigestMismatchException(descriptor.Digest, digest, "manifest pushed");
+            return TransferEventKind.Completed;
+        }, ct);
 }

@@ -34,6 +34,20 @@ internal sealed class UploadChunkContent : HttpContent
     /// <summary>The source stream failed or ended early; set before the exception reaches HttpClient.</summary>
     public Exception? SourceFailure { get; private set; }
 
+    /// <summary>Sends <paramref name="request"/>; when its body is a chunk whose source failed, that failure is rethrown as itself.</summary>
+    public static async Task<HttpResponseMessage> SendAsync(RegistryHttp http, HttpRequestMessage request, CancellationToken ct)
+    {
+        try
+        {
+            return await http.SendAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (Exception) when (request.Content is UploadChunkContent { SourceFailure: { } source })
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(source);
+            throw; // unreachable
+        }
+    }
+
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 

@@ -62,17 +62,6 @@ public static class ByteRange
     }
 
     // A position too large for a long is still a position past the end of any blob, so it saturates instead of failing.
-    private static bool TryParseSaturating(ReadOnlySpan<char> digits, out long value)
-    {
-        value = 0;
-        if (digits.IsEmpty)
-            return false;
-        foreach (var c in digits)
-        {
-            if (c is < '0' or > '9')
-                return false;
-            value = value > (long.MaxValue - (c - '0')) / 10 ? long.MaxValue : value * 10 + (c - '0');
-        }
-        return true;
-    }
+    private static bool TryParseSaturating(ReadOnlySpan<char> digits, out long value) =>
+        DecimalDigits.TryParse(digits, saturate: true, out value);
 }

@@ -48,19 +48,6 @@ public static class ContentRange
     }
 
     // Digits only: no sign, no spaces, no overflow.
-    private static bool TryParseDigits(ReadOnlySpan<char> digits, out long value)
-    {
-        value = 0;
-        if (digits.IsEmpty)
-            return false;
-        foreach (var c in digits)
-        {
-            if (c is < '0' or > '9')
-                return false;
-            if (value > (long.MaxValue - (c - '0')) / 10)
-                return false;
-            value = value * 10 + (c - '0');
-        }
-        return true;
-    }
+    private static bool TryParseDigits(ReadOnlySpan<char> digits, out long value) =>
+        DecimalDigits.TryParse(digits, saturate: false, out value);
 }

@@ -4,15 +4,12 @@ using OrleansRegistry.Storage.Collection;
 namespace OrleansRegistry.Grains.Collection;
 
 /// <summary>
-/// Garbage collection and storage instruments on the registry's meter (<c>OrleansRegistry</c>, the one RegistryMetrics
-/// creates and /metrics exports). Counters count this silo's runs; the gauges show the cluster's state as last read
-/// from the tables by <see cref="StorageUsageMonitor"/> (any silo answers the same).
+/// Garbage collection and storage instruments on <see cref="RegistryMeter"/>. Counters count this silo's runs; the
+/// gauges show the cluster's state as last read from the tables by <see cref="StorageUsageMonitor"/> (any silo answers
+/// the same).
 /// </summary>
 public sealed class CollectionMetrics
 {
-    /// <summary>The registry's meter name (RegistryMetrics.MeterName).</summary>
-    public const string MeterName = "OrleansRegistry";
-
     /// <summary>The tag naming a repository on the storage gauge: only the largest ones, a bounded number of series.</summary>
     public const string RepositoryTag = "repository";
 
@@ -25,7 +22,7 @@ public sealed class CollectionMetrics
 
     public CollectionMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(MeterName);
+        var meter = RegistryMeter.Create(meters);
         _runs = meter.CreateCounter<long>("registry.gc.runs", "{run}", "Finished garbage collections on this silo (real and dry)");
         _blobs = meter.CreateCounter<long>("registry.gc.deleted.blobs", "{blob}", "Blobs deleted by garbage collection");
         _manifests = meter.CreateCounter<long>("registry.gc.deleted.manifests", "{manifest}", "Untagged manifests deleted by retention rules");

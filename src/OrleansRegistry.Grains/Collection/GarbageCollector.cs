@@ -25,7 +25,8 @@ namespace OrleansRegistry.Grains.Collection;
 /// A dry run makes the same queries, counting its own decisions as made, and writes nothing.
 /// </summary>
 public sealed class GarbageCollector(
-    IGarbageIndex garbage,
+    ICollectorRuns runs,
+    IGarbageQueries garbage,
     IRegistryIndex index,
     IBlobStore store,
     IGrainFactory grains,
@@ -50,17 +51,17 @@ public sealed class GarbageCollector(
     /// <summary>Runs a collection now; <see cref="CollectorBusyException"/> when another one holds the lock.</summary>
     public async Task<GarbageCollectionReport> RunAsync(bool dryRun, CancellationToken ct)
     {
-        await using var held = await garbage.TryLockCollectorAsync(ct) ?? throw new CollectorBusyException();
+        await using var held = await runs.TryLockCollectorAsync(ct) ?? throw new CollectorBusyException();
         return await RunLockedAsync(dryRun, ct);
     }
 
     /// <summary>The schedule's run: only when the lock is free and no real run finished within the interval.</summary>
     public async Task<GarbageCollectionReport?> RunIfDueAsync(CancellationToken ct)
     {
-        await using var held = await garbage.TryLockCollectorAsync(ct);
+        await using var held = await runs.TryLockCollectorAsync(ct);
         if (held is null) return null;
         // Read under the lock: a run that finished while this silo waited is seen.
-        if (await garbage.LastRunFinishedAsync(ct) is { } last && clock.GetUtcNow() - last < options.Value.Interval) return null;
+        if (await runs.LastRunFinishedAsync(ct) is { } last && clock.GetUtcNow() - last < options.Value.Interval) return null;
         return await RunLockedAsync(dryRun: false, ct);
     }
 
@@ -82,7 +83,7 @@ public sealed class GarbageCollector(
         }
 
         var report = tally.Report(watch.Elapsed);
-        await garbage.RecordRunAsync(startedAt, dryRun, $"{Environment.MachineName}:{Environment.ProcessId}",
+        await runs.RecordRunAsync(startedAt, dryRun, $"{Environment.MachineName}:{Environment.ProcessId}",
             JsonSerializer.Serialize(report, ReportJson), ct);
         metrics.RunFinished(report);
         logger.LogInformation(

@@ -8,7 +8,8 @@ namespace OrleansRegistry.Grains.Collection;
 
 /// <summary>Reads storage usage and the last collection time from the tables for /metrics, every UsageRefreshInterval.</summary>
 public sealed class StorageUsageMonitor(
-    IGarbageIndex garbage,
+    IStorageUsage storage,
+    ICollectorRuns runs,
     CollectionMetrics metrics,
     IOptions<GarbageCollectionOptions> options,
     TimeProvider clock,
@@ -20,9 +21,9 @@ public sealed class StorageUsageMonitor(
 
     public async Task RefreshAsync(CancellationToken ct)
     {
-        var largest = await garbage.LargestRepositoriesAsync(Math.Max(0, options.Value.MetricsRepositories), ct);
-        var total = await garbage.StoredBytesAsync(ct);
-        var lastRun = await garbage.LastRunFinishedAsync(ct);
+        var largest = await storage.LargestRepositoriesAsync(Math.Max(0, options.Value.MetricsRepositories), ct);
+        var total = await storage.StoredBytesAsync(ct);
+        var lastRun = await runs.LastRunFinishedAsync(ct);
         metrics.Observed(largest, total, lastRun);
     }
 }

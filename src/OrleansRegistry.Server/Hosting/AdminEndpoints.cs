@@ -43,10 +43,10 @@ public static class AdminEndpoints
         return value.Length == 0 || bool.TryParse(value, out dryRun);
     }
 
-    private static async Task<IResult> StorageAsync(HttpContext context, IGarbageIndex garbage)
+    private static async Task<IResult> StorageAsync(HttpContext context, IStorageUsage storage)
     {
         var (limit, last) = RequestArguments.Page(context.Request);
-        var fetched = limit == 0 ? [] : await garbage.ListUsageAsync(last, limit + 1, context.RequestAborted);
+        var fetched = limit == 0 ? [] : await storage.ListUsageAsync(last, limit + 1, context.RequestAborted);
         return Results.Json(new StoragePage(Pagination.TakePage(context, fetched, limit, StoragePath, u => u.Repository)));
     }
 

@@ -11,7 +11,9 @@ public static class CollectionHosting
         var services = builder.Services;
         services.Configure<GarbageCollectionOptions>(builder.Configuration.GetSection(GarbageCollectionOptions.Section));
         services.Configure<RetentionOptions>(builder.Configuration.GetSection(RetentionOptions.Section));
-        services.AddSingleton<IGarbageIndex, PostgresGarbageIndex>();
+        services.AddSingleton<ICollectorRuns, PostgresCollectorRuns>();
+        services.AddSingleton<IGarbageQueries, PostgresGarbageQueries>();
+        services.AddSingleton<IStorageUsage, PostgresStorageUsage>();
         services.AddSingleton<RetentionRules>();
         services.AddSingleton<CollectionMetrics>();
         services.AddSingleton<StorageUsageMonitor>();

@@ -1,4 +1,5 @@
 using OpenTelemetry.Metrics;
+using OrleansRegistry.Grains;
 using OrleansRegistry.Server.Observability;
 using OrleansRegistry.Server.Observability.Health;
 
@@ -23,7 +24,7 @@ public static class ObservabilityHosting
 
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(
-                RegistryMetrics.MeterName,
+                RegistryMeter.Name,
                 "Microsoft.Orleans",
                 "Microsoft.AspNetCore.Hosting", // http.server.request.duration: count and latency by route and status
                 "Microsoft.AspNetCore.Server.Kestrel")

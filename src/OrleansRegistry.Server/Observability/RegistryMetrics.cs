@@ -1,15 +1,14 @@
 using System.Diagnostics.Metrics;
+using OrleansRegistry.Grains;
 
 namespace OrleansRegistry.Server.Observability;
 
 /// <summary>
-/// The registry's own instruments (meter <see cref="MeterName"/>), exported on /metrics beside ASP.NET Core's and
-/// Orleans' meters. One instance per silo (a DI singleton).
+/// The registry's request and upload instruments, on <see cref="RegistryMeter"/>. One instance per silo (a DI
+/// singleton).
 /// </summary>
 public sealed class RegistryMetrics
 {
-    public const string MeterName = "OrleansRegistry";
-
     /// <summary>The tag naming the spec resource a request addressed (<see cref="RouteLabels"/>): bounded values only.</summary>
     public const string RouteTag = "registry.route";
 
@@ -20,7 +19,7 @@ public sealed class RegistryMetrics
 
     public RegistryMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(MeterName);
+        var meter = RegistryMeter.Create(meters);
         _uploadBytesReread = meter.CreateCounter<long>("registry.upload.reread", "By",
             "Upload bytes read back from the blob store because no saved hash state matched (0 in a healthy cluster)");
         _uploadWritesInProgress = meter.CreateUpDownCounter<long>("registry.upload.writes.in_progress", "{request}",

@@ -1,23 +1,16 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using OrleansRegistry.Server.Tests.Infrastructure;
-using OrleansRegistry.TestSupport.Network;
 
 namespace OrleansRegistry.Server.Tests.Api;
 
 /// <summary>
 /// Blob uploads through the real server (spec: "Pushing blobs"): POST (end-4a/4b), mount (end-11), PATCH (end-5),
-/// PUT (end-6), status (end-13) and cancel (end-14), including dropped and concurrent chunks.
+/// PUT (end-6), status (end-13) and cancel (end-14). Chunks cut off mid-body: <see cref="UploadInterruptionTests"/>;
+/// concurrent writers and cancels: <see cref="UploadConcurrencyTests"/>.
 /// </summary>
 [Collection(RegistryCollection.Name)]
-public sealed class UploadApiTests(RegistryFixture fixture)
+public sealed class UploadApiTests(RegistryFixture fixture) : UploadApiTestBase(fixture)
 {
-    private static readonly TimeSpan SignalTimeout = TimeSpan.FromSeconds(10);
-
-    private HttpClient Client => fixture.Client;
-
     // ---- POST ----
 
     [Fact] // spec: "POST then PUT" end-4a: 202 and a Location holding the session's UUID
@@ -218,9 +211,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
 
         foreach (var repo in new[] { first, second })
         {
-            var (location, uuid) = await TestImages.StartUploadAsync(Client, repo);
-            using (var patch = await SendAsync(HttpMethod.Patch, location, Chunk(data, 0, 1999)))
-                Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
+            var (location, uuid) = await StartWithChunkAsync(repo, data, 1999);
             using var put = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, digest), Chunk(data, 2000, 2999));
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
             Assert.False(Directory.Exists(UploadDirectory(uuid)), "the finished upload's data should be gone");
@@ -297,9 +288,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
     {
         var repo = TestImages.UniqueRepo("up-status");
         var data = TestImages.RandomBytes(1234, 124);
-        var (location, uuid) = await TestImages.StartUploadAsync(Client, repo);
-        using (var patch = await SendAsync(HttpMethod.Patch, location, Chunk(data, 0, data.Length - 1)))
-            Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
+        var (location, uuid) = await StartWithChunkAsync(repo, data, data.Length - 1);
 
         using var status = await Client.GetAsync(location);
 
@@ -318,9 +307,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var repo = TestImages.UniqueRepo("up-order");
         var data = TestImages.RandomBytes(3000, 125);
         var digest = TestImages.Digest(data);
-        var (location, _) = await TestImages.StartUploadAsync(Client, repo);
-        using (var first = await SendAsync(HttpMethod.Patch, location, Chunk(data, 0, 999)))
-            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var (location, _) = await StartWithChunkAsync(repo, data, 999);
 
         using var bad = await SendAsync(HttpMethod.Patch, location, Chunk(data, badStart, 1999));
 
@@ -343,9 +330,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var repo = TestImages.UniqueRepo("up-order-put");
         var data = TestImages.RandomBytes(2000, 126);
         var digest = TestImages.Digest(data);
-        var (location, _) = await TestImages.StartUploadAsync(Client, repo);
-        using (var first = await SendAsync(HttpMethod.Patch, location, Chunk(data, 0, 999)))
-            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var (location, _) = await StartWithChunkAsync(repo, data, 999);
 
         using var bad = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, digest), Chunk(data, 1500, 1999));
 
@@ -436,9 +421,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         var repo = TestImages.UniqueRepo("up-512");
         var data = TestImages.RandomBytes(5000, 134);
         var digest = TestImages.Sha512Digest(data);
-        var (location, _) = await TestImages.StartUploadAsync(Client, repo);
-        using (var patch = await SendAsync(HttpMethod.Patch, location, Chunk(data, 0, 2999)))
-            Assert.Equal(HttpStatusCode.Accepted, patch.StatusCode);
+        var (location, _) = await StartWithChunkAsync(repo, data, 2999);
 
         using var put = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, digest), Chunk(data, 3000, 4999));
 
@@ -514,182 +497,6 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         Assert.Equal(HttpStatusCode.Created, put.StatusCode);
     }
 
-    // ---- failures in the middle of a chunk ----
-
-    [Fact] // architecture §4: "a client that drops mid-chunk leaves the committed offset where it was"; spec: 416 + GET to resume
-    public async Task A_chunk_cut_off_mid_body_leaves_the_offset_and_a_retry_at_that_offset_succeeds()
-    {
-        var repo = TestImages.UniqueRepo("up-drop");
-        var data = TestImages.RandomBytes(3000, 151);
-        var digest = TestImages.Digest(data);
-        var (location, uuid) = await TestImages.StartUploadAsync(Client, repo);
-        using (var first = await SendAsync(HttpMethod.Patch, location, Chunk(data, 0, 999)))
-            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
-
-        // Chunk 1000-1999 declared in full, but only 400 of its bytes arrive before the connection goes away.
-        await using (var cut = await StartChunkAsync(fixture.Registry.BaseAddress, location, 1000, "1000-1999"))
-        {
-            await cut.SendAsync(data.AsMemory(1000, 400));
-            // The server has the lease and wrote the partial bytes: the case where a tail must be discarded.
-            await WaitUntilAsync(() => UploadDataLength(uuid) == 1400, "the server to write the partial chunk");
-            cut.Drop();
-        }
-
-        await AssertRangeAsync(location, "0-999");
-        // Retry the whole chunk; until the server has noticed the drop and released the lease it answers 416 with
-        // the committed range (never anything else), so retry that, bounded.
-        var watch = Stopwatch.StartNew();
-        HttpResponseMessage retry;
-        while (true)
-        {
-            retry = await SendAsync(HttpMethod.Patch, location, Chunk(data, 1000, 1999));
-            if (retry.StatusCode != HttpStatusCode.RequestedRangeNotSatisfiable || watch.Elapsed > SignalTimeout) break;
-            Assert.Equal("0-999", TestImages.HeaderValue(retry, "Range"));
-            retry.Dispose();
-            await Task.Delay(100);
-        }
-        using (retry)
-        {
-            Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
-            Assert.Equal("0-1999", TestImages.HeaderValue(retry, "Range"));
-        }
-
-        using var put = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, digest), Chunk(data, 2000, 2999));
-        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
-        Assert.Equal(data, await PullAsync($"/v2/{repo}/blobs/{digest}"));
-    }
-
-    [Fact] // architecture §4: one writer at a time; spec: a chunk not at the committed offset is 416
-    public async Task Two_writers_at_the_same_offset_one_wins_and_the_other_gets_416()
-    {
-        var repo = TestImages.UniqueRepo("up-race");
-        var data = TestImages.RandomBytes(4000, 152);
-        var digest = TestImages.Digest(data);
-        var (location, uuid) = await TestImages.StartUploadAsync(Client, repo);
-        using (var first = await SendAsync(HttpMethod.Patch, location, Chunk(data, 0, 999)))
-            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
-
-        // Writer A sends the headers of 1000-2999 and half its body, then holds the request open.
-        await using var writerA = await StartChunkAsync(fixture.Registry.BaseAddress, location, 2000, "1000-2999");
-        await writerA.SendAsync(data.AsMemory(1000, 1000));
-        await WaitUntilAsync(() => UploadDataLength(uuid) == 2000, "writer A's first half to reach the upload data");
-
-        // Writer B sends the same chunk (with different bytes, to see whose bytes end up in the blob) while A writes.
-        var impostor = (byte[])data.Clone();
-        impostor.AsSpan(1000, 2000).Fill(0xEE);
-        using (var writerB = await SendAsync(HttpMethod.Patch, location, Chunk(impostor, 1000, 2999)))
-        {
-            Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, writerB.StatusCode);
-            Assert.Equal("0-999", TestImages.HeaderValue(writerB, "Range"));
-        }
-
-        await writerA.SendAsync(data.AsMemory(2000, 1000));
-        var (status, headers) = await writerA.ReadResponseHeadAsync(SignalTimeout);
-        Assert.Equal(202, status);
-        Assert.Equal("0-2999", headers.GetValueOrDefault("range"));
-
-        // B retrying its stale chunk now is out of order.
-        using (var late = await SendAsync(HttpMethod.Patch, location, Chunk(impostor, 1000, 2999)))
-        {
-            Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, late.StatusCode);
-            Assert.Equal("0-2999", TestImages.HeaderValue(late, "Range"));
-        }
-
-        using var put = await SendAsync(HttpMethod.Put, TestImages.WithDigest(location, digest), Chunk(data, 3000, 3999));
-        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
-        Assert.Equal(data, await PullAsync($"/v2/{repo}/blobs/{digest}"));
-    }
-
-    [Fact] // spec: end-14 cancels the session; code-3 BLOB_UPLOAD_UNKNOWN "was cancelled" for a chunk still arriving
-    public async Task Cancelling_while_a_chunk_is_written_ends_the_session_and_the_chunk_gets_BLOB_UPLOAD_UNKNOWN()
-    {
-        var repo = TestImages.UniqueRepo("up-cancel-race");
-        var data = TestImages.RandomBytes(2000, 153);
-        var (location, uuid) = await TestImages.StartUploadAsync(Client, repo);
-
-        await using var writer = await StartChunkAsync(fixture.Registry.BaseAddress, location, 2000, "0-1999");
-        await writer.SendAsync(data.AsMemory(0, 1000));
-        await WaitUntilAsync(() => UploadDataLength(uuid) == 1000, "the writer's first half to reach the upload data");
-
-        using (var delete = await Client.DeleteAsync(location))
-            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
-
-        await writer.SendAsync(data.AsMemory(1000, 1000));
-        var (status, _) = await writer.ReadResponseHeadAsync(SignalTimeout);
-        Assert.Equal(404, status); // the session it wrote into was cancelled, not "changed by another writer" (400)
-        await AssertSessionUnknownAsync(location, TestImages.Digest(data));
-        Assert.False(Directory.Exists(UploadDirectory(uuid)), "a cancelled upload's data must not come back");
-    }
-
-    // ---- helpers ----
-
-    /// <summary>Bytes start..end (inclusive) with the spec's bare Content-Range "start-end" (not RFC 9110's "bytes a-b/n").</summary>
-    private static ByteArrayContent Chunk(byte[] data, int start, int end)
-    {
-        var content = TestImages.Octets(data[start..(end + 1)]);
-        Assert.True(content.Headers.TryAddWithoutValidation("Content-Range", $"{start}-{end}"));
-        return content;
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string uri, HttpContent content) =>
-        await Client.SendAsync(new HttpRequestMessage(method, uri) { Content = content });
-
-    private async Task<byte[]> PullAsync(string blobLocation)
-    {
-        using var response = await Client.GetAsync(blobLocation);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadAsByteArrayAsync();
-    }
-
-    private async Task AssertBlobAbsentAsync(string repo, string digest)
-    {
-        using var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"v2/{repo}/blobs/{digest}"));
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-    }
-
-    private async Task AssertRangeAsync(string location, string range)
-    {
-        using var status = await Client.GetAsync(location);
-        Assert.Equal(HttpStatusCode.NoContent, status.StatusCode);
-        Assert.Equal(range, TestImages.HeaderValue(status, "Range"));
-    }
-
-    /// <summary>GET, PATCH, PUT and DELETE of the session all answer 404 BLOB_UPLOAD_UNKNOWN (end-13, 5, 6, 14).</summary>
-    private async Task AssertSessionUnknownAsync(string location, string digest)
-    {
-        var requests = new (HttpMethod Method, string Uri, HttpContent? Content)[]
-        {
-            (HttpMethod.Get, location, null),
-            (HttpMethod.Patch, location, TestImages.Octets([1, 2, 3])),
-            (HttpMethod.Put, TestImages.WithDigest(location, digest), new ByteArrayContent([])),
-            (HttpMethod.Delete, location, null),
-        };
-        foreach (var (method, uri, content) in requests)
-        {
-            using var response = await Client.SendAsync(new HttpRequestMessage(method, uri) { Content = content });
-            Assert.True(HttpStatusCode.NotFound == response.StatusCode, $"{method} {uri}: {(int)response.StatusCode}");
-            Assert.Equal(["BLOB_UPLOAD_UNKNOWN"], await TestImages.ErrorCodesAsync(response));
-        }
-    }
-
-    private string UploadDirectory(string uuid) => Path.Combine(fixture.DataDirectory, "blobs", "uploads", uuid);
-
-    private long? UploadDataLength(string uuid)
-    {
-        var file = new FileInfo(Path.Combine(UploadDirectory(uuid), "data"));
-        return file.Exists ? file.Length : null;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (watch.Elapsed > SignalTimeout) throw new TimeoutException($"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
-
     /// <summary>A body of unknown length: HttpClient sends it with Transfer-Encoding: chunked and no Content-Length.</summary>
     private sealed class UnsizedContent(byte[] data) : HttpContent
     {
@@ -701,10 +508,4 @@ public sealed class UploadApiTests(RegistryFixture fixture)
             return false;
         }
     }
-
-    /// <summary>A chunk PATCH whose body the test sends itself, when (and whether) it likes.</summary>
-    private static Task<RawHttpConnection> StartChunkAsync(Uri server, string location, long contentLength, string contentRange) =>
-        RawHttpConnection.SendAsync(server, $"PATCH {location} HTTP/1.1",
-            ["Content-Type: application/octet-stream", $"Content-Length: {contentLength}", $"Content-Range: {contentRange}", "Connection: close"],
-            ReadOnlyMemory<byte>.Empty, SignalTimeout);
 }

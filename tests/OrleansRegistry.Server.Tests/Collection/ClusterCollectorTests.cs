@@ -10,7 +10,7 @@ namespace OrleansRegistry.Server.Tests.Collection;
 /// </summary>
 public sealed class ClusterCollectorTests
 {
-    // PostgresGarbageIndex.CollectorLockKey as pg_locks shows a bigint advisory key: high half classid, low half objid.
+    // PostgresCollectorRuns.CollectorLockKey as pg_locks shows a bigint advisory key: high half classid, low half objid.
     private const string CollectorLockHeld = """
         SELECT count(*) FROM pg_locks
         WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = 7428110532

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansRegistry.Grains;
 using OrleansRegistry.Server.Observability;
 using OrleansRegistry.Server.Uploads;
 
@@ -22,7 +23,7 @@ public sealed class ClusterUploader : IDisposable
         Uploader = new BlobUploader(cluster.Grains, cluster.Blobs, new RegistryMetrics(meters));
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == RegistryMetrics.MeterName && instrument.Name == "registry.upload.reread")
+            if (instrument.Meter.Name == RegistryMeter.Name && instrument.Name == "registry.upload.reread")
                 listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _rereadBytes, value));

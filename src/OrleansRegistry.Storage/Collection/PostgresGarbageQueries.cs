@@ -1,64 +1,22 @@
 using Npgsql;
-using NpgsqlTypes;
+using static OrleansRegistry.Storage.Collection.CollectionParameters;
 
 namespace OrleansRegistry.Storage.Collection;
 
 /// <summary>
-/// <see cref="IGarbageIndex"/> on PostgreSQL. The sweep's two transactions take the same row locks as the writers of
+/// <see cref="IGarbageQueries"/> on PostgreSQL. The sweep's two transactions take the same row locks as the writers of
 /// sql/11-storage-lifecycle.sql (upload commit: the <c>blobs</c> row; link: the <c>blobs</c> row; manifest PUT: the
 /// repository's <c>blob_links</c> rows FOR SHARE), so a manifest PUT racing the sweep either commits first (and the
 /// re-check sees its references) or finds the links gone (MANIFEST_BLOB_UNKNOWN); it never commits over missing bytes.
 /// </summary>
-public sealed class PostgresGarbageIndex(NpgsqlDataSource dataSource) : IGarbageIndex
+public sealed class PostgresGarbageQueries(NpgsqlDataSource dataSource) : IGarbageQueries
 {
-    /// <summary>The collector's advisory lock key (sql/ scripts use 7428110531 for schema changes).</summary>
-    public const long CollectorLockKey = 7428110532;
-
     private const int StoreDeletesAtOnce = 8;
-
-    public async Task<IAsyncDisposable?> TryLockCollectorAsync(CancellationToken ct = default)
-    {
-        // A session lock lives as long as its connection: this one is held for the whole run and used for nothing else.
-        var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        try
-        {
-            await using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
-            cmd.Parameters.Add(new NpgsqlParameter<long>("key", CollectorLockKey));
-            if ((bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!) return new CollectorLock(connection);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-        await connection.DisposeAsync().ConfigureAwait(false);
-        return null;
-    }
 
     public async Task<DateTimeOffset> DatabaseNowAsync(CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand("SELECT now()");
         return new DateTimeOffset((DateTime)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!, TimeSpan.Zero);
-    }
-
-    public async Task<DateTimeOffset?> LastRunFinishedAsync(CancellationToken ct = default)
-    {
-        await using var cmd = dataSource.CreateCommand("SELECT max(finished_at) FROM gc_runs WHERE NOT dry_run");
-        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is DateTime finished
-            ? new DateTimeOffset(finished, TimeSpan.Zero)
-            : null;
-    }
-
-    public async Task RecordRunAsync(DateTimeOffset startedAt, bool dryRun, string silo, string reportJson, CancellationToken ct = default)
-    {
-        await using var cmd = dataSource.CreateCommand("""
-            INSERT INTO gc_runs (started_at, dry_run, silo, report) VALUES (@started_at, @dry_run, @silo, @report)
-            """);
-        cmd.Parameters.Add(Instant("started_at", startedAt));
-        cmd.Parameters.Add(new NpgsqlParameter<bool>("dry_run", dryRun));
-        cmd.Parameters.Add(Text("silo", silo));
-        cmd.Parameters.Add(new NpgsqlParameter<string>("report", NpgsqlDbType.Jsonb) { TypedValue = reportJson });
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<TagRecord>> ListExpiredTagsAsync(string repository, int? keepNewest, DateTimeOffset? olderThan,
@@ -240,51 +198,6 @@ public sealed class PostgresGarbageIndex(NpgsqlDataSource dataSource) : IGarbage
         return marked;
     }
 
-    public async Task<IReadOnlyList<RepositoryUsage>> ListUsageAsync(string? last, int limit, CancellationToken ct = default)
-    {
-        // Keyset over repositories; per repository the distinct blobs its manifests reference, sized from `blobs`.
-        await using var cmd = dataSource.CreateCommand($"""
-            SELECT r.name, COALESCE(u.bytes, 0), COALESCE(u.blobs, 0),
-                   (SELECT count(*) FROM manifests m WHERE m.repository = r.name)
-            FROM repositories r
-            LEFT JOIN LATERAL (
-                SELECT sum(b.size) AS bytes, count(*) AS blobs FROM blobs b
-                WHERE b.digest IN (SELECT mr.digest FROM manifest_references mr
-                                   WHERE mr.repository = r.name AND mr.kind = 'blob')
-            ) u ON true
-            {(last is null ? "" : "WHERE r.name > @last")}
-            ORDER BY r.name
-            LIMIT @limit
-            """);
-        if (last is not null) cmd.Parameters.Add(Text("last", last));
-        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-        return await ReadUsageAsync(cmd, ct).ConfigureAwait(false);
-    }
-
-    public async Task<IReadOnlyList<RepositoryUsage>> LargestRepositoriesAsync(int limit, CancellationToken ct = default)
-    {
-        await using var cmd = dataSource.CreateCommand("""
-            SELECT u.repository, u.bytes, u.blobs, (SELECT count(*) FROM manifests m WHERE m.repository = u.repository)
-            FROM (
-                SELECT d.repository, sum(b.size) AS bytes, count(*) AS blobs
-                FROM (SELECT DISTINCT repository, digest FROM manifest_references WHERE kind = 'blob') d
-                JOIN blobs b ON b.digest = d.digest
-                GROUP BY d.repository
-                ORDER BY bytes DESC, d.repository
-                LIMIT @limit
-            ) u
-            ORDER BY u.bytes DESC, u.repository
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-        return await ReadUsageAsync(cmd, ct).ConfigureAwait(false);
-    }
-
-    public async Task<long> StoredBytesAsync(CancellationToken ct = default)
-    {
-        await using var cmd = dataSource.CreateCommand("SELECT COALESCE(sum(size), 0)::bigint FROM blobs");
-        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-    }
-
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, IReadOnlyList<string> digests, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, connection);
@@ -298,46 +211,5 @@ public sealed class PostgresGarbageIndex(NpgsqlDataSource dataSource) : IGarbage
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false)) blobs.Add(new BlobRecord(reader.GetString(0), reader.GetInt64(1)));
         return blobs;
-    }
-
-    private static async Task<IReadOnlyList<RepositoryUsage>> ReadUsageAsync(NpgsqlCommand cmd, CancellationToken ct)
-    {
-        var usage = new List<RepositoryUsage>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            usage.Add(new RepositoryUsage(reader.GetString(0), Convert.ToInt64(reader.GetValue(1)), reader.GetInt64(2), reader.GetInt64(3)));
-        return usage;
-    }
-
-    private static NpgsqlParameter<string> Text(string name, string value) => new(name, NpgsqlDbType.Text) { TypedValue = value };
-
-    private static NpgsqlParameter<string[]> TextArray(string name, IReadOnlyCollection<string> values) =>
-        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values.ToArray() };
-
-    // timestamptz takes UTC instants from Npgsql.
-    private static NpgsqlParameter<DateTimeOffset> Instant(string name, DateTimeOffset value) =>
-        new(name, NpgsqlDbType.TimestampTz) { TypedValue = value.ToUniversalTime() };
-
-    /// <summary>The advisory lock's connection: unlocking and closing it ends the lock.</summary>
-    private sealed class CollectorLock(NpgsqlConnection connection) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await using var cmd = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
-                cmd.Parameters.Add(new NpgsqlParameter<long>("key", CollectorLockKey));
-                await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
-            }
-            catch (NpgsqlException)
-            {
-                // The connection is broken: the server ended the session, and the lock with it.
-            }
-            finally
-            {
-                // Returned to the pool it is reset (DISCARD ALL), which releases any session lock left.
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-        }
     }
 }

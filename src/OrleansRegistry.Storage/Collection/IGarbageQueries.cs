@@ -1,26 +1,14 @@
 namespace OrleansRegistry.Storage.Collection;
 
 /// <summary>
-/// The queries of garbage collection, retention and storage usage over the tables of sql/11-storage-lifecycle.sql
-/// (blobs, manifests, manifest_references) and sql/10-registry.sql (tags, blob_links, repositories). Mark and sweep
-/// are queries: nothing here walks the blob store. Digests, names and tags were validated by whoever stored them.
+/// The queries of garbage collection and retention over the tables of sql/11-storage-lifecycle.sql (blobs, manifests,
+/// manifest_references) and sql/10-registry.sql (tags, blob_links): the candidates and the sweep. Mark and sweep are
+/// queries: nothing here walks the blob store. Digests, names and tags were validated by whoever stored them.
 /// </summary>
-public interface IGarbageIndex
+public interface IGarbageQueries
 {
-    /// <summary>
-    /// The cluster-wide collector lock (a PostgreSQL session advisory lock on a connection of its own), or null when
-    /// another collector holds it. Disposing releases it; a silo that dies releases it with its connection.
-    /// </summary>
-    Task<IAsyncDisposable?> TryLockCollectorAsync(CancellationToken ct = default);
-
     /// <summary>The database's clock (<c>now()</c>), which stamps <c>last_linked_at</c>, <c>created_at</c> and <c>updated_at</c>.</summary>
     Task<DateTimeOffset> DatabaseNowAsync(CancellationToken ct = default);
-
-    /// <summary>When the last real (not dry) run finished, whichever silo ran it; null when none has.</summary>
-    Task<DateTimeOffset?> LastRunFinishedAsync(CancellationToken ct = default);
-
-    /// <summary>Records a finished run and its report (JSON).</summary>
-    Task RecordRunAsync(DateTimeOffset startedAt, bool dryRun, string silo, string reportJson, CancellationToken ct = default);
 
     /// <summary>
     /// The tags of <paramref name="repository"/> a retention rule deletes: beyond the newest
@@ -70,15 +58,6 @@ public interface IGarbageIndex
     /// </summary>
     Task<IReadOnlyList<BlobRecord>> DeleteUnlinkedBlobsAsync(IReadOnlyList<string> digests,
         Func<string, CancellationToken, Task> deleteBytes, CancellationToken ct = default);
-
-    /// <summary>Storage per repository, up to <paramref name="limit"/> repositories after <paramref name="last"/> in name order.</summary>
-    Task<IReadOnlyList<RepositoryUsage>> ListUsageAsync(string? last, int limit, CancellationToken ct = default);
-
-    /// <summary>The <paramref name="limit"/> repositories that reference the most bytes, largest first.</summary>
-    Task<IReadOnlyList<RepositoryUsage>> LargestRepositoriesAsync(int limit, CancellationToken ct = default);
-
-    /// <summary>Bytes of every blob the registry holds (each once).</summary>
-    Task<long> StoredBytesAsync(CancellationToken ct = default);
 }
 
 /// <summary>A tag as listed: where it pointed and when it was last moved.</summary>
@@ -92,9 +71,3 @@ public sealed record UnlinkedBlob(string Digest, long Size, IReadOnlyList<string
 
 /// <summary>A manifest of a repository.</summary>
 public sealed record ManifestKey(string Repository, string Digest);
-
-/// <summary>
-/// A repository's storage: <see cref="Bytes"/> of the distinct blobs its manifests reference (a blob shared with other
-/// repositories counts in each), how many blobs that is, and how many manifests it holds.
-/// </summary>
-public sealed record RepositoryUsage(string Repository, long Bytes, long Blobs, long Manifests);

@@ -99,7 +99,7 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
-    public void Deployment_the_Job_and_the_README_use_one_image_and_the_Job_migrates()
+    public void Deployment_the_Job_and_the_operations_doc_use_one_image_and_the_Job_migrates()
     {
         var image = KubernetesManifests.DocumentedImage();
         Assert.Matches(@"^orleans-registry:[\w.-]+$", image);

@@ -466,7 +466,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         Assert.Equal(data, await PullAsync($"/v2/{repo}/blobs/{digest}"));
     }
 
-    [Fact] // spec: "Cancel a blob upload" end-14: 204, then the session is gone (and its data, architecture §4)
+    [Fact] // spec: "Cancel a blob upload" end-14: 204, then the session is gone, and its data with it
     public async Task Delete_cancels_the_session_and_removes_its_data()
     {
         var repo = TestImages.UniqueRepo("up-cancel");
@@ -516,7 +516,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
 
     // ---- failures in the middle of a chunk ----
 
-    [Fact] // architecture §4: "a client that drops mid-chunk leaves the committed offset where it was"; spec: 416 + GET to resume
+    [Fact] // a client that drops mid-chunk leaves the committed offset where it was (docs/architecture.md#upload-state-machine); spec: 416 + GET to resume
     public async Task A_chunk_cut_off_mid_body_leaves_the_offset_and_a_retry_at_that_offset_succeeds()
     {
         var repo = TestImages.UniqueRepo("up-drop");
@@ -559,7 +559,7 @@ public sealed class UploadApiTests(RegistryFixture fixture)
         Assert.Equal(data, await PullAsync($"/v2/{repo}/blobs/{digest}"));
     }
 
-    [Fact] // architecture §4: one writer at a time; spec: a chunk not at the committed offset is 416
+    [Fact] // one writer at a time (docs/architecture.md#upload-state-machine); spec: a chunk not at the committed offset is 416
     public async Task Two_writers_at_the_same_offset_one_wins_and_the_other_gets_416()
     {
         var repo = TestImages.UniqueRepo("up-race");

@@ -1,4 +1,4 @@
--- The storage life cycle (issue 8): every committed blob once, manifests as rows with what they reference, and the
+-- The storage life cycle: every committed blob once, manifests as rows with what they reference, and the
 -- one-off data migrations. The garbage collector and the usage queries read these tables; the blob protocol (upload
 -- commit, link, sweep) locks a blob's row in `blobs`. Text keys are COLLATE "C" like sql/10-registry.sql.
 BEGIN;

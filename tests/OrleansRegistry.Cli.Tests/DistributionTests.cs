@@ -1,6 +1,6 @@
 namespace OrleansRegistry.Cli.Tests;
 
-/// <summary>oreg against CNCF distribution 2.8.2 (issue 3 point 7), and between it and our registry.</summary>
+/// <summary>oreg against CNCF distribution 2.8.2, and between it and our registry.</summary>
 [Collection(RegistryCollection.Name)]
 public sealed class DistributionTests(RegistryFixture ours, DistributionRegistryFixture distribution)
     : IClassFixture<DistributionRegistryFixture>

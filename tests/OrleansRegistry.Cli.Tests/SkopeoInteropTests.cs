@@ -1,7 +1,7 @@
 namespace OrleansRegistry.Cli.Tests;
 
 /// <summary>
-/// What oreg pulled, skopeo can push, and what skopeo pushed, oreg can pull (issue 3 point 7), with the same digests
+/// What oreg pulled, skopeo can push, and what skopeo pushed, oreg can pull, with the same digests
 /// everywhere: the layout's, the registry's, and skopeo's view of the registry.
 /// </summary>
 [Collection(RegistryCollection.Name)]

@@ -5,7 +5,7 @@ using OrleansRegistry.Grains.Abstractions;
 namespace OrleansRegistry.Grains.Tests;
 
 /// <summary>
-/// Grain contracts carry Core's types and fail with Core's <see cref="RegistryException"/> (architecture §2). Calls go
+/// Grain contracts carry Core's types and fail with Core's <see cref="RegistryException"/> (docs/architecture.md#shape). Calls go
 /// through a TestCluster gateway, so every value below was serialized and deserialized on its way.
 /// </summary>
 public sealed class GrainBoundaryTests : IAsyncLifetime

@@ -4,7 +4,7 @@ using OrleansRegistry.Grains.Abstractions;
 namespace OrleansRegistry.Grains.Tests;
 
 /// <summary>
-/// The repository grain answers tag and blob lookups from activation memory (architecture §3), and reads interleave
+/// The repository grain answers tag and blob lookups from activation memory (docs/architecture.md#grains), and reads interleave
 /// with writes: a read that began before a write must never leave the old value cached after the write.
 /// </summary>
 public sealed class RepositoryCacheTests : IAsyncLifetime
@@ -35,7 +35,7 @@ public sealed class RepositoryCacheTests : IAsyncLifetime
         Assert.Null(await repo.ResolveTag(tag)); // but never keeps serving it
     }
 
-    [Fact] // architecture §5: a tag moves atomically; readers see the old or the new digest, and then the new one
+    [Fact] // a tag moves atomically (docs/architecture.md#consistency-rules): readers see the old or the new digest, and then the new one
     public async Task A_tag_read_that_straddles_a_move_serves_the_new_digest_afterwards()
     {
         var name = RepositoryName.Parse("grains/cache-move");

@@ -10,7 +10,7 @@ namespace OrleansRegistry.Grains.Tests;
 /// <summary>
 /// A silo dies (killed in-process, no goodbye) while it hosts an upload session's grain: the session lives on from
 /// PostgreSQL on another silo, hashing continues from the saved state (no byte is read back), and expiry still works
-/// (architecture §4, §5: grain activations are caches).
+/// (grain activations are caches: docs/architecture.md#upload-state-machine, #consistency-rules).
 /// </summary>
 public sealed class SiloLossTests : IAsyncLifetime
 {

@@ -7,7 +7,7 @@ namespace OrleansRegistry.Grains.Tests;
 /// <summary>
 /// A writer that outlives its lease (stalled past WriterLeaseTimeout, still streaming) must not put its bytes into
 /// the upload: the finish trusts the saved hash state, so interleaved bytes would be committed under a digest they
-/// do not have. The blob store refuses a second writer while the first holds the data open (architecture §4).
+/// do not have. The blob store refuses a second writer while the first holds the data open (docs/architecture.md#upload-state-machine).
 /// </summary>
 public sealed class StaleWriterTests : IAsyncLifetime
 {

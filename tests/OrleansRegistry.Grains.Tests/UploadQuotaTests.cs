@@ -5,7 +5,7 @@ using OrleansRegistry.Grains.Abstractions.Uploads;
 namespace OrleansRegistry.Grains.Tests;
 
 /// <summary>
-/// Concurrent upload sessions per identity (issue 7, point 5) at grain level, on two silos: the session grain admits
+/// Concurrent upload sessions per identity (<c>Registry:Limits:MaxUploadSessionsPerIdentity</c>) at grain level, on two silos: the session grain admits
 /// at Open through one quota grain per identity, cluster-wide, and releases at finish, cancel and expiry; a refused
 /// open creates nothing; the count survives idle collection; an entry whose release never came ages out with the
 /// upload expiry.

@@ -4,7 +4,7 @@ using OrleansRegistry.Grains.Abstractions.Uploads;
 
 namespace OrleansRegistry.Grains.Tests;
 
-/// <summary>The upload state machine (architecture §4) at grain level: the writer lease and its timeout, and idle collection.</summary>
+/// <summary>The upload state machine (docs/architecture.md#upload-state-machine) at grain level: the writer lease and its timeout, and idle collection.</summary>
 public sealed class UploadSessionGrainTests : IAsyncLifetime
 {
     private static readonly TimeSpan LeaseTimeout = TimeSpan.FromMilliseconds(500);

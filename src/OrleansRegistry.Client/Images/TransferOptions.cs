@@ -3,7 +3,7 @@ namespace OrleansRegistry.Client.Images;
 /// <summary>How an image moves: how many layers may be ahead of the oldest unfinished one, and who hears about it.</summary>
 public sealed record TransferOptions
 {
-    /// <summary>Layer i may start only when layer i − Window has finished (issue 3, point 2).</summary>
+    /// <summary>Layer i may start only when layer i − Window has finished (docs/architecture.md#client).</summary>
     public int Window { get; init; } = 3;
 
     /// <summary>Per-blob events for progress bars and logs; called from transfer tasks, so it must be thread-safe.</summary>

@@ -9,7 +9,7 @@ using OrleansRegistry.Storage.Index;
 namespace OrleansRegistry.Grains.Uploads;
 
 /// <summary>
-/// The upload state machine (architecture §4) and the owner of the upload's data: created at Open, appended only
+/// The upload state machine (docs/architecture.md#upload-state-machine) and the owner of the upload's data: created at Open, appended only
 /// under the lease (one writer at a time, at the committed offset), committed at Finish, deleted at Cancel or expiry.
 /// Finished and cancelled sessions delete their row, so they answer BLOB_UPLOAD_UNKNOWN from then on.
 /// Placed on the silo whose front end opened the upload: the usual upload (POST, PATCH…, PUT on one connection)

@@ -9,7 +9,7 @@ public static class CatalogEndpoints
     public static async Task<IResult> List(HttpContext context, IRegistryIndex index)
     {
         var (limit, last) = RequestArguments.Page(context.Request);
-        // With authentication on, only the repositories the caller may pull (issue 7: the catalog is filtered).
+        // With authentication on, only the repositories the caller may pull (docs/security.md#access-rules).
         var policy = context.RequestServices.GetService<AccessPolicy>();
         var page = limit == 0 ? []
             : policy is null ? await index.ListRepositoriesAsync(last, limit + 1, context.RequestAborted)

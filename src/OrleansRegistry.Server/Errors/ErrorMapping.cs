@@ -11,7 +11,7 @@ public static class ErrorMapping
     public static RegistryErrorResult? TryMap(Exception exception) => exception switch
     {
         RegistryException e => new(e.Descriptor.HttpStatus, e.ToError()),
-        // A silo that died or stopped answering: retryable, never a bare 500 (toolchain-facts, Orleans).
+        // A silo that died or stopped answering: retryable, never a bare 500: Orleans throws these for calls a dead silo never answered.
         OrleansMessageRejectionException or SiloUnavailableException or TimeoutException =>
             RegistryErrorResult.From(ErrorCatalog.Unavailable, "the registry is temporarily unavailable; retry"),
         // PostgreSQL unreachable, restarting or dropping the connection: retryable too, and a client that sees 503

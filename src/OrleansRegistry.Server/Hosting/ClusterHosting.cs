@@ -38,7 +38,7 @@ public static class ClusterHosting
 
         // Defaults take tens of seconds to declare a killed silo dead (12–19 s; 64 s for a hung one), during which
         // requests for its grains fail. Probing every second and declaring after two misses brings it to about 1 s
-        // (toolchain-facts). Registry:Membership overrides any of ClusterMembershipOptions.
+        // (measured by the cluster tests). Registry:Membership overrides any of ClusterMembershipOptions.
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = TimeSpan.FromSeconds(1);

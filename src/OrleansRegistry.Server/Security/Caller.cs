@@ -3,7 +3,7 @@ using System.Security.Claims;
 namespace OrleansRegistry.Server.Security;
 
 /// <summary>
-/// Who is calling, as the identity contract of the security design names it, in one place for authorisation, audit,
+/// Who is calling (docs/security.md#identity), in one place for authorisation, audit,
 /// upload ownership and limits: the authenticated subject (htpasswd user or a token's <c>sub</c>), or nobody; limits
 /// key an anonymous caller by its address (the client's, once trusted forwarded headers are applied).
 /// </summary>

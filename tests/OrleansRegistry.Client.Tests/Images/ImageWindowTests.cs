@@ -7,7 +7,7 @@ using OrleansRegistry.Core;
 namespace OrleansRegistry.Client.Tests.Images;
 
 /// <summary>
-/// Issue 3, point 2, through whole-image pull and push against our real server: blob i starts only when blob
+/// The layer window (docs/architecture.md#client) through whole-image pull and push against our real server: blob i starts only when blob
 /// i − window has finished; a failure injected into blob k cancels the blobs in flight, starts nothing more, leaves no
 /// task running and nothing written after the call returns, and is the exception the caller gets; caller cancellation
 /// behaves the same and leaves no partial blob and no tag. The seam is <see cref="InstrumentedStore"/> (a real

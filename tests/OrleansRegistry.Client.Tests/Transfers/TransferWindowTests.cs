@@ -4,7 +4,7 @@ using OrleansRegistry.Client.Transfers;
 namespace OrleansRegistry.Client.Tests.Transfers;
 
 /// <summary>
-/// Issue 3, point 2: layer i may start only when layer i − window has finished successfully; the first error aborts
+/// Layer i may start only when layer i − window has finished successfully; the first error aborts
 /// everything (in-flight transfers cancelled, none started after it, every task finished before the call returns) and
 /// is what the caller gets. Deterministic: transfers are gated by completion sources the test releases, and the
 /// recorded event log is checked, never timing.

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace OrleansRegistry.Core.Tests.Errors;
 
-// Architecture "Errors": docs/errors.md is generated from the catalog and checked in a test.
+// docs/architecture.md#errors: docs/errors.md is generated from the catalog and checked in a test.
 public sealed class ErrorsDocTests
 {
     [Fact]

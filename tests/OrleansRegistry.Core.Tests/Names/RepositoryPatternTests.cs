@@ -2,7 +2,7 @@ using OrleansRegistry.Core;
 
 namespace OrleansRegistry.Core.Tests.Names;
 
-/// <summary>Rule patterns (README "Security" and "Garbage collection and retention"): <c>*</c> within one path component, <c>**</c> across components, the rest literal.</summary>
+/// <summary>Rule patterns (docs/security.md#access-rules, docs/garbage-collection.md): <c>*</c> within one path component, <c>**</c> across components, the rest literal.</summary>
 public sealed class RepositoryPatternTests
 {
     [Theory]

@@ -3,7 +3,7 @@ using OrleansRegistry.Grains.Collection;
 
 namespace OrleansRegistry.Grains.Tests.Collection;
 
-/// <summary>Issue 8 point 5: retention rules per repository pattern, the first match wins (as access rules do).</summary>
+/// <summary>Retention rules per repository pattern (docs/garbage-collection.md), the first match wins (as access rules do).</summary>
 public sealed class RetentionRulesTests
 {
     private static RetentionRules Rules(params RetentionRule[] rules) =>

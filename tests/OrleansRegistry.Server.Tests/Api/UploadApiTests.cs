@@ -449,7 +449,7 @@ public sealed class UploadApiTests(RegistryFixture fixture) : UploadApiTestBase(
         Assert.Equal(data, await PullAsync($"/v2/{repo}/blobs/{digest}"));
     }
 
-    [Fact] // spec: "Cancel a blob upload" end-14: 204, then the session is gone (and its data, architecture §4)
+    [Fact] // spec: "Cancel a blob upload" end-14: 204, then the session is gone, and its data with it
     public async Task Delete_cancels_the_session_and_removes_its_data()
     {
         var repo = TestImages.UniqueRepo("up-cancel");

@@ -7,7 +7,7 @@ namespace OrleansRegistry.Server.Tests.Api;
 [Collection(RegistryCollection.Name)]
 public sealed class UploadConcurrencyTests(RegistryFixture fixture) : UploadApiTestBase(fixture)
 {
-    [Fact] // architecture §4: one writer at a time; spec: a chunk not at the committed offset is 416
+    [Fact] // one writer at a time (docs/architecture.md#upload-state-machine); spec: a chunk not at the committed offset is 416
     public async Task Two_writers_at_the_same_offset_one_wins_and_the_other_gets_416()
     {
         var repo = TestImages.UniqueRepo("up-race");

@@ -8,7 +8,7 @@ namespace OrleansRegistry.Server.Tests.Api;
 
 /// <summary>
 /// Abandoned uploads expire (spec: "Cancel a blob upload": "the server SHOULD eventually timeout unfinished
-/// uploads"; architecture §4). Runs its own server with a short expiry and a 1 s sweep, so it does not share the
+/// uploads"; docs/architecture.md#upload-state-machine). Runs its own server with a short expiry and a 1 s sweep, so it does not share the
 /// collection's server, whose sessions must not expire under other tests.
 /// </summary>
 /// <remarks>

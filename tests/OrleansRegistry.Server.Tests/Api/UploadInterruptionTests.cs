@@ -8,7 +8,7 @@ namespace OrleansRegistry.Server.Tests.Api;
 [Collection(RegistryCollection.Name)]
 public sealed class UploadInterruptionTests(RegistryFixture fixture) : UploadApiTestBase(fixture)
 {
-    [Fact] // architecture §4: "a client that drops mid-chunk leaves the committed offset where it was"; spec: 416 + GET to resume
+    [Fact] // a client that drops mid-chunk leaves the committed offset where it was (docs/architecture.md#upload-state-machine); spec: 416 + GET to resume
     public async Task A_chunk_cut_off_mid_body_leaves_the_offset_and_a_retry_at_that_offset_succeeds()
     {
         var repo = TestImages.UniqueRepo("up-drop");

@@ -6,7 +6,7 @@ using OrleansRegistry.Server.Tests.Infrastructure;
 namespace OrleansRegistry.Server.Tests.Cluster;
 
 /// <summary>
-/// Architecture §2 and §5 on three real silo processes (one PostgreSQL, one blob directory): any silo serves any
+/// docs/architecture.md#shape and #consistency-rules on three real silo processes (one PostgreSQL, one blob directory): any silo serves any
 /// request, and what one silo acknowledged with 201 the others serve at once, never a stale tag.
 /// </summary>
 public sealed class ClusterConsistencyTests : IClassFixture<ClusterConsistencyTests.ThreeSilos>
@@ -46,7 +46,7 @@ public sealed class ClusterConsistencyTests : IClassFixture<ClusterConsistencyTe
         }
     }
 
-    [Fact] // architecture §5: a tag moves atomically; after the 201 no silo serves the old digest
+    [Fact] // a tag moves atomically (docs/architecture.md#consistency-rules): after the 201 no silo serves the old digest
     public async Task After_a_201_from_one_silo_every_other_silo_serves_the_new_tag_manifest_and_blob_at_once()
     {
         var repo = TestImages.UniqueRepo("fresh");

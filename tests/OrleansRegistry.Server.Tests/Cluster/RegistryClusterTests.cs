@@ -5,7 +5,7 @@ using OrleansRegistry.Server.Tests.Infrastructure;
 namespace OrleansRegistry.Server.Tests.Cluster;
 
 /// <summary>
-/// Architecture §2 "every silo is identical: it accepts any request", on <see cref="RegistryCluster"/>: three silos
+/// "Every silo is identical and accepts any request" (docs/architecture.md#shape), on <see cref="RegistryCluster"/>: three silos
 /// on one database and one blob store; what one silo stored, the others serve.
 /// </summary>
 public sealed class RegistryClusterTests

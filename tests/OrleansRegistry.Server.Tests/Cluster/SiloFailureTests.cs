@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace OrleansRegistry.Server.Tests.Cluster;
 
 /// <summary>
-/// Losing a silo (architecture §5: after a 201 the data survives the loss of any silo; grain activations are caches),
+/// Losing a silo (docs/architecture.md#consistency-rules: after a 201 the data survives the loss of any silo; grain activations are caches),
 /// on three real silo processes. The upload session grain lives on the silo that opened the upload
 /// (PreferLocalPlacement), so the test knows which silo to kill.
 /// </summary>

@@ -3,7 +3,7 @@ using OrleansRegistry.Server.Tests.Security;
 
 namespace OrleansRegistry.Server.Tests.Collection;
 
-/// <summary>Issue 8 point 4: the admin endpoint is "behind the admin role when auth exists" (the operations group).</summary>
+/// <summary>With authentication on, the admin endpoint needs the admin group (the operations group).</summary>
 [Collection(RulesRegistryCollection.Name)]
 public sealed class AdminAuthTests(RulesRegistryFixture fixture)
 {

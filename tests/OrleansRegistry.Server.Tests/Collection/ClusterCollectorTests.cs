@@ -4,7 +4,7 @@ using OrleansRegistry.Server.Tests.Infrastructure;
 namespace OrleansRegistry.Server.Tests.Collection;
 
 /// <summary>
-/// Issue 8 point 4: "one collector at a time in a cluster". Two silo processes on one database and one blob store:
+/// One collector at a time in a cluster (docs/architecture.md#garbage-collection-protocol). Two silo processes on one database and one blob store:
 /// while a slow collection runs on one silo (it holds the PostgreSQL advisory lock), the other silo refuses to start
 /// a second one; once it has finished, the other silo collects what is left.
 /// </summary>

@@ -5,7 +5,7 @@ using OrleansRegistry.Server.Tests.Infrastructure;
 namespace OrleansRegistry.Server.Tests.Collection;
 
 /// <summary>
-/// Issue 8 point 4: "the collector killed halfway and run again finishes the job", and "one collector at a time".
+/// The collector killed halfway and run again finishes the job, and one collector runs at a time.
 /// Its own server: a slow collector (a pause after each deletion) with no grace period, killed with SIGKILL.
 /// </summary>
 public sealed class CollectorKillTests : IAsyncLifetime

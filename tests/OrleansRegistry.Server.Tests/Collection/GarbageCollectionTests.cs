@@ -5,7 +5,7 @@ using OrleansRegistry.Server.Tests.Infrastructure;
 namespace OrleansRegistry.Server.Tests.Collection;
 
 /// <summary>
-/// Issue 8 point 4 (online garbage collection) against the real server with no grace period: what goes, what stays,
+/// Online garbage collection (docs/architecture.md#garbage-collection-protocol) against the real server with no grace period: what goes, what stays,
 /// and the race between a manifest PUT and the sweep.
 /// </summary>
 [Collection(CollectingRegistryCollection.Name)]
@@ -13,7 +13,7 @@ public sealed class GarbageCollectionTests(CollectingRegistryFixture fixture)
 {
     private HttpClient Client => fixture.Client;
 
-    [Fact] // issue 8 point 4: "deleting an image reclaims its unique layers and keeps the shared ones"
+    [Fact] // deleting an image reclaims its unique layers and keeps the shared ones
     public async Task Deleting_an_image_reclaims_its_unique_layers_and_keeps_the_shared_ones()
     {
         var repo = TestImages.UniqueRepo("gc-images");
@@ -56,7 +56,7 @@ public sealed class GarbageCollectionTests(CollectingRegistryFixture fixture)
         await CollectionApi.AssertPullsAsync(Client, repo, "b", [configB, shared, uniqueB]);
     }
 
-    [Fact] // issue 8 point 4: "a dry run deletes nothing"
+    [Fact] // a dry run deletes nothing
     public async Task A_dry_run_reports_what_would_go_and_deletes_nothing()
     {
         var repo = TestImages.UniqueRepo("gc-dry");
@@ -77,7 +77,7 @@ public sealed class GarbageCollectionTests(CollectingRegistryFixture fixture)
         Assert.False(await CollectionApi.BlobKnownAsync(Client, repo, digest));
     }
 
-    [Fact] // issue 8 points 3 and 4: manifests kept only in old grain state have no reference rows, so no blob may go
+    [Fact] // the sweep waits for manifests as rows: manifests kept only in old grain state have no reference rows, so no blob may go
     public async Task The_blob_sweep_waits_until_every_manifest_is_a_row()
     {
         var repo = TestImages.UniqueRepo("gc-migrating");
@@ -105,7 +105,7 @@ public sealed class GarbageCollectionTests(CollectingRegistryFixture fixture)
         Assert.False(CollectionApi.StoreHolds(fixture.DataDirectory, digest));
     }
 
-    [Fact] // issue 8 point 4: "a manifest PUT that references a blob being swept either wins or fails with MANIFEST_BLOB_UNKNOWN"
+    [Fact] // a manifest PUT that references a blob being swept either wins or fails with MANIFEST_BLOB_UNKNOWN
     public async Task A_manifest_put_racing_the_sweep_either_succeeds_with_every_blob_or_fails_blob_unknown()
     {
         // No grace period: every blob below is garbage until its manifest arrives, and the sweep runs while they arrive.
@@ -142,7 +142,7 @@ public sealed class GarbageCollectionTests(CollectingRegistryFixture fixture)
             await CollectionApi.AssertPullsAsync(Client, repo, outcome.Tag, [outcome.image.Config, outcome.image.Layer]);
     }
 
-    [Fact] // issue 8 point 4, the race made deterministic: the sweep waits for a PUT holding the links, then skips the blob
+    [Fact] // the PUT-against-sweep race made deterministic: the sweep waits for a PUT holding the links, then skips the blob
     public async Task A_sweep_waits_for_a_transaction_holding_the_links_and_keeps_the_blob_it_then_references()
     {
         var repo = TestImages.UniqueRepo("gc-locks");
@@ -175,7 +175,7 @@ public sealed class GarbageCollectionTests(CollectingRegistryFixture fixture)
         Assert.Equal(false, await PostgresSql.ValueAsync(fixture.ConnectionString, "SELECT deleting FROM blobs WHERE digest = @digest", ("digest", digest)));
     }
 
-    [Fact] // issue 8 point 4: "the collector killed halfway and run again finishes the job" (killed between its two transactions)
+    [Fact] // the collector killed halfway and run again finishes the job (killed between its two transactions)
     public async Task A_blob_left_deleting_by_a_killed_run_is_deleted_by_the_next_run()
     {
         var repo = TestImages.UniqueRepo("gc-left");
@@ -194,7 +194,7 @@ public sealed class GarbageCollectionTests(CollectingRegistryFixture fixture)
         Assert.Null(await PostgresSql.ValueAsync(fixture.ConnectionString, "SELECT 1 FROM blobs WHERE digest = @digest", ("digest", digest)));
     }
 
-    [Fact] // issue 8 point 4 and the design's section C: POST /admin/gc?dry-run=true|false, nothing else
+    [Fact] // POST /admin/gc?dry-run=true|false, nothing else (docs/garbage-collection.md)
     public async Task A_malformed_dry_run_value_is_refused()
     {
         using var response = await Client.PostAsync("admin/gc?dry-run=maybe", null);

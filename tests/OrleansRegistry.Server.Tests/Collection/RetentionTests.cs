@@ -4,7 +4,7 @@ using OrleansRegistry.Server.Tests.Infrastructure;
 namespace OrleansRegistry.Server.Tests.Collection;
 
 /// <summary>
-/// Issue 8 point 5 (retention rules per repository pattern, applied by the collector, dry run first). Ages are set in
+/// Retention rules per repository pattern, applied by the collector, dry run first (docs/garbage-collection.md). Ages are set in
 /// the tables (tags.updated_at, manifests.created_at) rather than waited for. Rules: CollectingRegistryFixture.
 /// </summary>
 [Collection(CollectingRegistryCollection.Name)]
@@ -13,7 +13,7 @@ public sealed class RetentionTests(CollectingRegistryFixture fixture)
     private static readonly TimeSpan TwoDays = TimeSpan.FromDays(2);
     private HttpClient Client => fixture.Client;
 
-    [Fact] // issue 8 point 5: "keep the newest N tags"
+    [Fact] // keep the newest N tags
     public async Task Keep_newest_tags_deletes_the_older_tags_and_keeps_their_manifests()
     {
         var repo = TestImages.UniqueRepo("gc-keep");
@@ -29,7 +29,7 @@ public sealed class RetentionTests(CollectingRegistryFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, await CollectionApi.ManifestStatusAsync(Client, repo, "t1"));
     }
 
-    [Fact] // issue 8 point 5: "delete tags older than D"
+    [Fact] // delete tags older than D
     public async Task Delete_tags_older_than_deletes_only_the_old_tags()
     {
         var repo = TestImages.UniqueRepo("gc-old");
@@ -42,7 +42,7 @@ public sealed class RetentionTests(CollectingRegistryFixture fixture)
         Assert.Contains($"{repo}:old", report.Tags);
     }
 
-    [Fact] // issue 8 point 5, both tag rules on one pattern: old tags go, but never the newest N (README)
+    [Fact] // both tag rules on one pattern: old tags go, but never the newest N (docs/garbage-collection.md)
     public async Task With_both_tag_rules_the_newest_tags_are_kept_however_old()
     {
         var repo = TestImages.UniqueRepo("gc-both");
@@ -56,7 +56,7 @@ public sealed class RetentionTests(CollectingRegistryFixture fixture)
         Assert.Equal(["c"], await CollectionApi.TagsAsync(Client, repo)); // older than a day, but the newest
     }
 
-    [Fact] // issue 8 points 4-5: "untagged manifests are collected only where a rule says so, and a referrer is kept while its subject exists"
+    [Fact] // untagged manifests are collected only where a rule says so, and a referrer is kept while its subject exists
     public async Task Delete_untagged_collects_old_untagged_manifests_an_index_with_its_children_and_keeps_referrers_of_a_subject()
     {
         var repo = TestImages.UniqueRepo("gc-untagged");
@@ -104,7 +104,7 @@ public sealed class RetentionTests(CollectingRegistryFixture fixture)
         Assert.False(CollectionApi.StoreHolds(fixture.DataDirectory, oldConfig));
     }
 
-    [Fact] // issue 8 point 5: rules match per repository pattern, first match wins; "dry-run first": a dry run changes nothing
+    [Fact] // rules match per repository pattern, first match wins; a dry run changes nothing
     public async Task The_first_matching_rule_applies_and_a_dry_run_deletes_no_tag()
     {
         var untouched = TestImages.UniqueRepo(CollectingRegistryFixture.Untouched);

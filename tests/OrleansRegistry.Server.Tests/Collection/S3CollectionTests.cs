@@ -11,14 +11,14 @@ public sealed class S3CollectingRegistryFixture() : S3RegistryFixture(new Dictio
 });
 
 /// <summary>
-/// Issue 8 point 4 on the S3 store (point 2): the collector deletes through the store's own contract, so a deleted
+/// Online garbage collection on the S3 store: the collector deletes through the store's own contract, so a deleted
 /// image's unique layers leave the bucket and the shared ones stay.
 /// </summary>
 public sealed class S3CollectionTests(S3CollectingRegistryFixture fixture) : IClassFixture<S3CollectingRegistryFixture>
 {
     private HttpClient Client => fixture.Server.Client;
 
-    [Fact] // issue 8 point 4: "deleting an image reclaims its unique layers and keeps the shared ones", blobs in a bucket
+    [Fact] // deleting an image reclaims its unique layers and keeps the shared ones, blobs in a bucket
     public async Task Deleting_an_image_removes_its_unique_objects_from_the_bucket_and_keeps_the_shared_ones()
     {
         var repo = TestImages.UniqueRepo("s3/gc");

@@ -4,7 +4,7 @@ using OrleansRegistry.Server.Tests.Infrastructure;
 namespace OrleansRegistry.Server.Tests.Collection;
 
 /// <summary>
-/// Issue 8 point 4: the collector runs "on a schedule": with no one calling the endpoint, an unreferenced blob goes, and
+/// The collector runs on a schedule: with no one calling the endpoint, an unreferenced blob goes, and
 /// runs are recorded (gc_runs) no closer together than the interval. Its own server: a 2 s interval, no grace period.
 /// </summary>
 public sealed class ScheduledCollectionTests : IAsyncLifetime

@@ -5,7 +5,7 @@ using OrleansRegistry.Server.Tests.Infrastructure;
 namespace OrleansRegistry.Server.Tests.Collection;
 
 /// <summary>
-/// A registry with the collector's defaults (grace period 1 h): issue 8 point 4's push racing the collector, point 6's
+/// A registry with the collector's defaults (grace period 1 h): a push racing the collector, the
 /// storage usage (admin endpoint and /metrics), and scripts/gc.
 /// </summary>
 [Collection(DefaultCollectionRegistryCollection.Name)]
@@ -13,7 +13,7 @@ public sealed class StorageApiTests(RegistryFixture fixture)
 {
     private HttpClient Client => fixture.Client;
 
-    [Fact] // issue 8 point 4: "a push racing the collector (blobs uploaded, collector run, manifest put) succeeds and pulls intact"
+    [Fact] // a push racing the collector (blobs uploaded, collector run, manifest put) succeeds and pulls intact
     public async Task A_push_whose_manifest_arrives_after_a_collection_succeeds_and_pulls_intact()
     {
         var repo = TestImages.UniqueRepo("gc-push");
@@ -29,7 +29,7 @@ public sealed class StorageApiTests(RegistryFixture fixture)
         await CollectionApi.AssertPullsAsync(Client, repo, "v1", [config, layer]);
     }
 
-    [Fact] // issue 8 point 6: "storage usage per repository (bytes of the blobs its manifests reference, shared blobs counted in each) ... paginated"
+    [Fact] // storage usage per repository (bytes of the blobs its manifests reference, shared blobs counted in each), paginated
     public async Task Storage_usage_counts_each_repository_s_referenced_blobs_and_pages_with_a_link()
     {
         var prefix = TestImages.UniqueRepo("gc-usage");
@@ -73,7 +73,7 @@ public sealed class StorageApiTests(RegistryFixture fixture)
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), seen.Keys.Order(StringComparer.Ordinal));
     }
 
-    [Fact] // issue 8 points 4 and 6: "reporting ... the bytes reclaimed (also in /metrics)"; storage per repository in /metrics
+    [Fact] // a run reports the bytes reclaimed, also in /metrics; storage per repository in /metrics
     public async Task Metrics_show_collections_and_storage_per_repository()
     {
         var repo = TestImages.UniqueRepo("gc-metrics");
@@ -91,7 +91,7 @@ public sealed class StorageApiTests(RegistryFixture fixture)
         Assert.Matches($@"(?m)^registry_storage_repository_bytes\{{[^}}]*repository=""{repo}""[^}}]*\}} [1-9]", text);
     }
 
-    [Fact] // issue 8 point 4: "scripts/gc [--dry-run]" prints the report; a failure exits non-zero with the error
+    [Fact] // scripts/gc [--dry-run] prints the report; a failure exits non-zero with the error
     public async Task Scripts_gc_prints_the_report_of_a_dry_run_and_of_a_real_run()
     {
         var script = Path.Combine(PostgresServer.RepoRoot, "scripts", "gc");

@@ -9,7 +9,7 @@ using OrleansRegistry.Server.Hosting;
 namespace OrleansRegistry.Server.Tests.Deployment;
 
 /// <summary>
-/// k8s/ (issue 6 point 7) agrees with the server it deploys: every setting it passes is one the server reads, with a
+/// k8s/ agrees with the server it deploys: every setting it passes is one the server reads, with a
 /// value it can parse; the ports, probe paths, image, entry point and volumes are the server's; the grace period
 /// covers the drain; the Role is what UseKubernetesHosting needs. No cluster runs here: this reads the files.
 /// </summary>
@@ -99,7 +99,7 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
-    public void Deployment_the_Job_and_the_README_use_one_image_and_the_Job_migrates()
+    public void Deployment_the_Job_and_the_operations_doc_use_one_image_and_the_Job_migrates()
     {
         var image = KubernetesManifests.DocumentedImage();
         Assert.Matches(@"^orleans-registry:[\w.-]+$", image);

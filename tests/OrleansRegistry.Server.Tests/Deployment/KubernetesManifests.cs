@@ -35,7 +35,7 @@ public sealed class YamlNode(object? value, string path)
 /// <summary>One Kubernetes resource of k8s/, with the file it came from.</summary>
 public sealed record KubernetesManifest(string File, string Kind, string Name, YamlNode Root);
 
-/// <summary>k8s/ of the checkout: every resource of every *.yaml file, the Dockerfile and the README's image.</summary>
+/// <summary>k8s/ of the checkout: every resource of every *.yaml file, the Dockerfile and the image docs/operations.md builds.</summary>
 public sealed class KubernetesManifests
 {
     public static readonly string Directory = Path.Combine(PostgresServer.RepoRoot, "k8s");
@@ -118,14 +118,14 @@ public sealed class KubernetesManifests
             .ToList();
     }
 
-    /// <summary>The image README's "On Kubernetes" section builds: <c>docker build -f k8s/Dockerfile -t IMAGE .</c>.</summary>
+    /// <summary>The image docs/operations.md's "On Kubernetes" section builds: <c>docker build -f k8s/Dockerfile -t IMAGE .</c>.</summary>
     public static string DocumentedImage()
     {
-        var readme = File.ReadAllText(Path.Combine(PostgresServer.RepoRoot, "README.md"));
-        var section = readme.IndexOf("### On Kubernetes", StringComparison.Ordinal);
-        Assert.True(section >= 0, "README.md has no '### On Kubernetes' section");
-        var build = Regex.Match(readme[section..], @"docker build -f k8s/Dockerfile -t (\S+) \.");
-        Assert.True(build.Success, "README's '### On Kubernetes' shows no `docker build -f k8s/Dockerfile -t IMAGE .`");
+        var operations = File.ReadAllText(Path.Combine(PostgresServer.RepoRoot, "docs", "operations.md"));
+        var section = operations.IndexOf("### On Kubernetes", StringComparison.Ordinal);
+        Assert.True(section >= 0, "docs/operations.md has no '### On Kubernetes' section");
+        var build = Regex.Match(operations[section..], @"docker build -f k8s/Dockerfile -t (\S+) \.");
+        Assert.True(build.Success, "docs/operations.md's '### On Kubernetes' shows no `docker build -f k8s/Dockerfile -t IMAGE .`");
         return build.Groups[1].Value;
     }
 

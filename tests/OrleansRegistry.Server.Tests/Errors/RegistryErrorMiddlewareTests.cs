@@ -44,7 +44,7 @@ public sealed class RegistryErrorMiddlewareTests
         Assert.Equal("sha256:00", error.Detail!.Value.GetProperty("digest").GetString());
     }
 
-    [Fact] // a dead or hung silo is retryable, never a bare 500 (toolchain-facts: Orleans)
+    [Fact] // a dead or hung silo is retryable, never a bare 500
     public async Task Timeout_is_503_UNAVAILABLE()
     {
         var (status, body) = await RunAsync(_ => throw new TimeoutException("grain call timed out"), new CapturingLogger());
@@ -52,7 +52,7 @@ public sealed class RegistryErrorMiddlewareTests
         Assert.Contains("UNAVAILABLE", body);
     }
 
-    [Fact] // RFC 9110 §10.2.3: a 503 says when to come back; the cluster declares a dead silo within about a second
+    [Fact] // RFC 9110 section 10.2.3 (Retry-After): a 503 says when to come back; the cluster declares a dead silo within about a second
     public async Task A_503_carries_Retry_After()
     {
         var context = new DefaultHttpContext();

@@ -83,7 +83,7 @@ public sealed class HostileManifestTests(RegistryFixture fixture)
         await RegistryState.AssertUnchangedAsync(fixture, before, repo);
     }
 
-    [Fact] // architecture 5: every child must exist in the repository, else MANIFEST_BLOB_UNKNOWN and nothing changes
+    [Fact] // every child must exist (docs/architecture.md#consistency-rules): in the repository, else MANIFEST_BLOB_UNKNOWN and nothing changes
     public async Task Index_with_a_missing_child_is_MANIFEST_BLOB_UNKNOWN_and_stores_nothing()
     {
         var repo = TestImages.UniqueRepo("hostile-missing-child");

@@ -8,7 +8,7 @@ using OrleansRegistry.TestSupport.Security;
 namespace OrleansRegistry.Server.Tests.Hostile;
 
 /// <summary>
-/// Hostile credentials against a registry with authentication on (issue 7 point 6; what Security/ForgedTokenTests does
+/// Hostile credentials against a registry with authentication on (what Security/ForgedTokenTests does
 /// not cover: those are tokens that must fail validation). Here the tokens are validly signed by the server's own key but
 /// aimed elsewhere or malformed inside, or the credentials are oversized. Each gets the spec's answer (the token spec's
 /// 401 with insufficient_scope, 403 DENIED, 401 UNAUTHORIZED, or Kestrel's 431 for headers over the limit), never a

@@ -7,7 +7,7 @@ using OrleansRegistry.Server.Tests.Infrastructure;
 namespace OrleansRegistry.Server.Tests.Lifecycle;
 
 /// <summary>
-/// Architecture §4: an upload's finish commits the bytes under their digest, then links the blob into the repository.
+/// An upload's finish (docs/architecture.md#upload-state-machine) commits the bytes under their digest, then links the blob into the repository.
 /// A database connection lost between the two must not lose the upload (its data has already moved to the digest):
 /// the link is retried and the PUT still answers 201. Elsewhere a lost database connection is 503 UNAVAILABLE, which
 /// clients retry, never 500 UNKNOWN. The failure is real: the registry's own connection, blocked on a table lock this

@@ -7,15 +7,15 @@ using OrleansRegistry.Server.Tests.Infrastructure;
 namespace OrleansRegistry.Server.Tests.Lifecycle;
 
 /// <summary>
-/// Architecture §5 "after a 201 the data survives the loss of any silo (PostgreSQL and the blob store are the
-/// truth; grain activations are caches)", checked with a whole-process restart on the same database and data
+/// "After a 201 the data survives the loss of any silo (PostgreSQL and the blob store are the
+/// truth; grain activations are caches)" (docs/architecture.md#consistency-rules), checked with a whole-process restart on the same database and data
 /// directory. A private server (not the shared collection): restarting it must not disturb other tests.
 /// </summary>
 public sealed class RestartTests(RegistryFixture fixture) : IClassFixture<RegistryFixture>
 {
     private HttpClient Client => fixture.Client;
 
-    [Fact] // §5 durability: manifests (tag + digest), blobs, tags list, catalog and referrers are all served after restart
+    [Fact] // durability after a 201: manifests (tag + digest), blobs, tags list, catalog and referrers are all served after restart
     public async Task Pushed_content_is_still_served_after_restart()
     {
         var repo = TestImages.UniqueRepo("restart/images");
@@ -159,7 +159,7 @@ public sealed class RestartTests(RegistryFixture fixture) : IClassFixture<Regist
 
         await fixture.RestartAsync();
 
-        // A wrong digest first: refused (DIGEST_INVALID), and the session stays usable (architecture §4).
+        // A wrong digest first: refused (DIGEST_INVALID), and the session stays usable (docs/architecture.md#upload-state-machine).
         var wrong = TestImages.Digest(TestImages.RandomBytes(16, seed: 322));
         using (var bad = await Client.PutAsync(WithDigest(location, wrong), null))
         {

@@ -5,7 +5,7 @@ using OrleansRegistry.TestSupport.S3;
 namespace OrleansRegistry.Server.Tests.S3;
 
 /// <summary>
-/// Three silos on one bucket (architecture §2: no affinity): the chunks of one upload land on different silos, each
+/// Three silos on one bucket (no affinity: docs/architecture.md#shape): the chunks of one upload land on different silos, each
 /// continuing the multipart upload from the state the previous one saved.
 /// </summary>
 public sealed class S3ClusterTests(S3Fixture s3) : IClassFixture<S3Fixture>

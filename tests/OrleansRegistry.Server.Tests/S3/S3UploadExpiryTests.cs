@@ -4,7 +4,7 @@ using OrleansRegistry.TestSupport.S3;
 
 namespace OrleansRegistry.Server.Tests.S3;
 
-/// <summary>Architecture §4 "sessions expire, their data deleted", on S3: the abandoned multipart upload is aborted.</summary>
+/// <summary>Sessions expire and their data is deleted (docs/architecture.md#upload-state-machine), on S3: the abandoned multipart upload is aborted.</summary>
 public sealed class S3UploadExpiryTests(S3UploadExpiryTests.ShortExpiry fixture) : IClassFixture<S3UploadExpiryTests.ShortExpiry>
 {
     public sealed class ShortExpiry() : S3RegistryFixture(new Dictionary<string, string>

@@ -10,7 +10,7 @@ namespace OrleansRegistry.Server.Tests.Schema1;
 /// <summary>
 /// Docker schema1 signed manifests between our signer, CNCF distribution 2.8.2 (which verifies signatures on PUT,
 /// registry/storage/signedmanifesthandler.go verifyManifest, and re-signs with its own key on GET) and our registry
-/// (issue 3 point 5: accepted only when every signature verifies and every fsLayers blob exists, served byte for byte).
+/// (accepted only when every signature verifies and every fsLayers blob exists, served byte for byte).
 /// </summary>
 [Collection(RegistryCollection.Name)]
 public sealed class Schema1InteropTests(RegistryFixture ours, Schema1DistributionFixture distribution)

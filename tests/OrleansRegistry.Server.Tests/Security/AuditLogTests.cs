@@ -3,7 +3,7 @@ using OrleansRegistry.Server.Tests.Infrastructure;
 
 namespace OrleansRegistry.Server.Tests.Security;
 
-/// <summary>Issue 7: every decision is a structured audit event (who, action, repository, outcome), never a password or token.</summary>
+/// <summary>Every decision is a structured audit event (who, action, repository, outcome), never a password or token.</summary>
 [Collection(RulesRegistryCollection.Name)]
 public sealed class AuditLogTests(RulesRegistryFixture fixture)
 {

@@ -105,7 +105,7 @@ public sealed class AuthorizationTests(RulesRegistryFixture fixture)
         Assert.Equal(HttpStatusCode.Created, mounted.StatusCode);
     }
 
-    [Fact] // issue 7: an upload session may be used only by the identity that opened it
+    [Fact] // an upload session may be used only by the identity that opened it
     public async Task Another_identity_cannot_use_an_upload_session_it_did_not_open()
     {
         using var bob = fixture.ClientFor("bob");

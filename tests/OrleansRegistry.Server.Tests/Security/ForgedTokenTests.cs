@@ -5,7 +5,7 @@ using OrleansRegistry.TestSupport.Security;
 namespace OrleansRegistry.Server.Tests.Security;
 
 /// <summary>
-/// Tokens that must not pass (issue 7; RFC 7519 section 4.1 exp/nbf/iss/aud, RFC 7515 signatures, RFC 8725 section
+/// Tokens that must not pass (RFC 7519 section 4.1 exp/nbf/iss/aud, RFC 7515 signatures, RFC 8725 section
 /// 3.1 "alg: none" and algorithm confusion): each is refused with 401 as if no credentials had come.
 /// </summary>
 [Collection(RulesRegistryCollection.Name)]

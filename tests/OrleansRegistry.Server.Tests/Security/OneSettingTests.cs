@@ -6,7 +6,7 @@ using OrleansRegistry.TestSupport.Security;
 
 namespace OrleansRegistry.Server.Tests.Security;
 
-/// <summary>Issue 7 point 1: one setting turns authentication on; external issuers' tokens; the htpasswd file re-read on change.</summary>
+/// <summary>One setting turns authentication on (docs/security.md); external issuers' tokens; the htpasswd file re-read on change.</summary>
 public sealed class OneSettingTests(OneSettingRegistryFixture fixture) : IClassFixture<OneSettingRegistryFixture>
 {
     [Fact]

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace OrleansRegistry.Server.Tests.Security;
 
-/// <summary>Issue 7: with authentication on, /metrics and /dashboard need the admin group; a Basic challenge lets a browser prompt.</summary>
+/// <summary>With authentication on, /metrics and /dashboard need the admin group; a Basic challenge lets a browser prompt.</summary>
 [Collection(RulesRegistryCollection.Name)]
 public sealed class OperationsAuthTests(RulesRegistryFixture fixture)
 {

@@ -8,7 +8,7 @@ using OrleansRegistry.Server.Tests.Interop;
 namespace OrleansRegistry.Server.Tests.Security;
 
 /// <summary>
-/// podman 4.3.1 against our server with authentication on (issue 7 point 3): <c>podman login</c> (its Bearer flow
+/// podman 4.3.1 against our server with authentication on: <c>podman login</c> (its Bearer flow
 /// against our <c>/token</c>), then push and pull with the stored login, vfs storage; a user the rules let pull but
 /// not push gets podman's "denied".
 /// </summary>

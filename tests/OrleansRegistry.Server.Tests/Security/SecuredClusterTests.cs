@@ -5,7 +5,7 @@ using OrleansRegistry.TestSupport.Security;
 namespace OrleansRegistry.Server.Tests.Security;
 
 /// <summary>
-/// Issue 7: the key is generated once into the shared data directory, so every silo signs and verifies with it;
+/// The token signing key is generated once into the shared data directory, so every silo signs and verifies with it;
 /// and with the token endpoint off the challenge is Basic.
 /// </summary>
 public sealed class SecuredClusterTests

@@ -7,7 +7,7 @@ using OrleansRegistry.Server.Tests.Interop;
 namespace OrleansRegistry.Server.Tests.Security;
 
 /// <summary>
-/// Real clients against authentication (issue 7 point 3): skopeo 1.9.3 follows our Bearer challenge with
+/// Real clients against authentication: skopeo 1.9.3 follows our Bearer challenge with
 /// <c>--creds</c> and with an <c>--authfile</c> (containers-auth.json: <c>auths</c> with base64 <c>auth</c>); and
 /// distribution 2.8.2's own token auth, trusting our signing certificate as <c>rootcertbundle</c>, accepts tokens
 /// from our endpoint (the check that our tokens follow the Docker token specification as the reference reads it).

@@ -134,7 +134,7 @@ public sealed class FileSystemBlobStoreTests : BlobStoreConformanceTests, IDispo
         Assert.Contains("uploads", error.Message);
     }
 
-    [Fact] // architecture §4: one writer at a time, also when a lease was taken over from a writer still streaming
+    [Fact] // one writer at a time (docs/architecture.md#upload-state-machine), also when a lease was taken over from a writer still streaming
     public async Task A_second_writer_is_refused_while_one_is_open_and_admitted_after_it_closes()
     {
         var upload = NewUploadId();

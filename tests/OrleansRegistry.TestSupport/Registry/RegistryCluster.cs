@@ -1,7 +1,7 @@
 namespace OrleansRegistry.TestSupport.Registry;
 
 /// <summary>
-/// N registry silos as one Orleans cluster, as operators run it (architecture §2): every silo a real server process
+/// N registry silos as one Orleans cluster, as operators run it (docs/architecture.md#shape): every silo a real server process
 /// (<see cref="RegistryProcess"/>) with its own HTTP, silo and gateway ports, all on ONE fresh database (membership
 /// through <c>Registry__Clustering=AdoNet</c>, one <c>Registry__ClusterId</c>) and ONE data directory (the shared blob
 /// store). Silo <c>i</c> can be killed (SIGKILL), stopped (SIGTERM) and started again as a replacement on fresh ports.

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace OrleansRegistry.TestSupport.Security;
 
 /// <summary>
-/// Builds JWTs of any shape (the hostile cases of issue 7: expired, not yet valid, wrongly signed, <c>alg: none</c>,
+/// Builds JWTs of any shape (the hostile cases: expired, not yet valid, wrongly signed, <c>alg: none</c>,
 /// another audience or issuer), signed with a given EC key or not at all.
 /// </summary>
 public static class TokenForge

@@ -5,7 +5,7 @@ namespace OrleansRegistry.Server.Hosting.Limits;
 
 /// <summary>
 /// What one request and one client may cost (configuration section <c>Registry:Limits</c>; env
-/// <c>Registry__Limits__…</c>). Each limit answers with the spec's error, never a 500; the README's table lists them.
+/// <c>Registry__Limits__…</c>). Each limit answers with the spec's error, never a 500; docs/configuration.md lists them.
 /// </summary>
 public sealed class LimitsOptions
 {

@@ -8,7 +8,7 @@ public sealed class RateLimitOptions
 {
     /// <summary>
     /// Per identity: the authenticated user, or for anonymous callers <c>anonymous@ADDRESS</c> (the identity contract
-    /// of the security design).
+    /// of docs/security.md#identity).
     /// </summary>
     public Bucket PerIdentity { get; set; } = new();
 

@@ -4,7 +4,7 @@ using OrleansRegistry.Core.Access;
 namespace OrleansRegistry.Server.Security.Authentication;
 
 /// <summary>
-/// The caller as authentication left it (the identity contract of the security design): authenticated with
+/// The caller as authentication left it (docs/security.md#identity): authenticated with
 /// <c>Name</c> the subject (htpasswd user or a token's <c>sub</c>), or anonymous (Name null). A caller that came with a
 /// bearer token also carries the token's <c>access</c> claim: the token can only narrow what the rules grant.
 /// </summary>

@@ -12,7 +12,7 @@ namespace OrleansRegistry.Server.Security.Tokens;
 /// external issuers (their keys, their <c>iss</c> and audience). Signature, <c>exp</c> and <c>nbf</c> (within the
 /// bounded clock skew) are required; <c>alg: none</c> and algorithms other than the asymmetric ES*/RS*/PS* are
 /// refused. A token that passed is remembered until it expires, so the next request with it costs one dictionary
-/// lookup (issue 7, point 7: reads with a cached token keep their rate); the memory is bounded.
+/// lookup (reads with a cached token keep their rate); the memory is bounded.
 /// </summary>
 public sealed class TokenValidator
 {

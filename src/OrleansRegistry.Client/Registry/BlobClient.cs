@@ -261,8 +261,8 @@ public sealed class BlobClient : IBlobClient
     private async Task<Uri> StartSessionAsync(CancellationToken ct)
     {
         using var post = new HttpRequestMessage(HttpMethod.Post, UploadsUri) { Content = new ByteArrayContent([]) };
-        using var response = await _http.SendExpectingAsync(post, ct, HttpCompletionOption.ResponseContentRead,
-            HttpStatusCode.Accepted).ConfigureAwait(false);
+        using var response = await _http.SendExpectingAsync(post, HttpCompletionOption.ResponseContentRead,
+            [HttpStatusCode.Accepted], ct).ConfigureAwait(false);
         return RegistryHttp.Location(response)
             ?? throw new UnexpectedStatusException(HttpMethod.Post, post.RequestUri, response.StatusCode, "202 without Location", []);
     }
@@ -271,8 +271,8 @@ public sealed class BlobClient : IBlobClient
     private async Task<(Uri Location, long Offset)> GetStatusAsync(Uri location, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, location);
-        using var response = await _http.SendExpectingAsync(request, ct, HttpCompletionOption.ResponseContentRead,
-            HttpStatusCode.NoContent, HttpStatusCode.OK).ConfigureAwait(false);
+        using var response = await _http.SendExpectingAsync(request, HttpCompletionOption.ResponseContentRead,
+            [HttpStatusCode.NoContent, HttpStatusCode.OK], ct).ConfigureAwait(false);
         return (RegistryHttp.Location(response) ?? location, UploadRange.Committed(response) ?? 0);
     }
 
@@ -298,8 +298,8 @@ public sealed class BlobClient : IBlobClient
             throw new ArgumentException($"'{fromRepository}' is not a valid repository name", nameof(fromRepository));
         var uri = RegistryHttp.WithQuery(RegistryHttp.WithQuery(UploadsUri, "mount", digest.ToString()), "from", fromRepository);
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent([]) };
-        using var response = await _http.SendExpectingAsync(request, ct, HttpCompletionOption.ResponseContentRead,
-            HttpStatusCode.Created, HttpStatusCode.Accepted).ConfigureAwait(false);
+        using var response = await _http.SendExpectingAsync(request, HttpCompletionOption.ResponseContentRead,
+            [HttpStatusCode.Created, HttpStatusCode.Accepted], ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Created)
             return true;
         if (RegistryHttp.Location(response) is { } location)
@@ -310,8 +310,8 @@ public sealed class BlobClient : IBlobClient
     public async Task DeleteAsync(Digest digest, CancellationToken ct = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, BlobUri(digest));
-        using var response = await _http.SendExpectingAsync(request, ct, HttpCompletionOption.ResponseContentRead,
-            HttpStatusCode.Accepted, HttpStatusCode.NoContent, HttpStatusCode.OK).ConfigureAwait(false);
+        using var response = await _http.SendExpectingAsync(request, HttpCompletionOption.ResponseContentRead,
+            [HttpStatusCode.Accepted, HttpStatusCode.NoContent, HttpStatusCode.OK], ct).ConfigureAwait(false);
     }
 
     /// <summary>A registry that says it stored the blob under another digest stored something else.</summary>

@@ -24,7 +24,7 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
     public Task<UploadStatus> OpenAsync(RepositoryName repository, Guid uploadId, string algorithm, string? owner, string? identity) =>
         grains.UploadSession(uploadId).Open(repository, algorithm, owner, identity);
 
-    // `owner` (required): the identity the session belongs to (IUploadSessionGrain); null when anonymous.
+    // `owner`: the identity the session belongs to (IUploadSessionGrain), always given; null when anonymous.
 
     /// <summary>Appends one chunk (PATCH). <paramref name="start"/> comes from Content-Range, when given.</summary>
     public async Task<UploadStatus> WriteChunkAsync(

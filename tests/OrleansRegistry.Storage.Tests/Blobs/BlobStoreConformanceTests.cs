@@ -443,7 +443,7 @@ public abstract class BlobStoreConformanceTests
         return bytes;
     }
 
-    protected static Digest DigestOf(byte[] content) => new(Digest.Sha256, Convert.ToHexStringLower(SHA256.HashData(content)));
+    protected static Digest DigestOf(byte[] content) => Digest.Compute(content);
 
     /// <summary>
     /// <paramref name="text"/> as a digest built without the parser, split at its first ':' (none: all algorithm),

@@ -23,14 +23,14 @@ public static class CliApp
 
     /// <summary>Runs with text and raw bytes going to <paramref name="stdout"/> (never treated as a terminal).</summary>
     public static Task<int> RunAsync(IReadOnlyList<string> args, Stream stdout, TextWriter stderr, CancellationToken ct) =>
-        RunAsync(args, CliConsole.ForStreams(stdout, stderr), ct);
+        RunAsync(args, CliConsole.ForStreams(stdout, stderr), environment: null, ct);
 
     /// <summary>
     /// <paramref name="environment"/> stands for the process's variables (<c>OREG_*</c>, <c>DOCKER_CONFIG</c>,
     /// <c>HOME</c>, <c>PATH</c> for credential helpers), so tests give each run its own; null: the process's own.
     /// </summary>
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, CancellationToken ct,
-        Func<string, string?>? environment = null)
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliConsole console, Func<string, string?>? environment,
+        CancellationToken ct)
     {
         environment ??= Environment.GetEnvironmentVariable;
         ICommand? command = null;

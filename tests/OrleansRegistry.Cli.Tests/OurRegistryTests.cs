@@ -206,7 +206,7 @@ public sealed partial class OurRegistryTests(RegistryFixture fixture)
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
 
         var exit = await CliApp.RunAsync(["push", $"{layout.Directory}:v1", $"{repo}:v1"],
-            new Hosting.CliConsole(Stream.Null, stdout, stderr, outIsTerminal: true), cts.Token);
+            new Hosting.CliConsole(Stream.Null, stdout, stderr, outIsTerminal: true), environment: null, cts.Token);
 
         Assert.True(exit == ExitCodes.Success, stderr.ToString());
         Assert.EndsWith($"pushed {repo}:v1 {layout.ManifestDigest("v1")}", stdout.ToString().TrimEnd());

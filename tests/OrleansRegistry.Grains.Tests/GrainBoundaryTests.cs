@@ -49,7 +49,7 @@ public sealed class GrainBoundaryTests : IAsyncLifetime
     public async Task An_upload_error_keeps_its_catalog_entry()
     {
         var error = await Assert.ThrowsAsync<RegistryException>(() =>
-            _cluster.Grains.UploadSession(Guid.NewGuid()).GetStatus(RepositoryName.Parse("boundary/uploads")));
+            _cluster.Grains.UploadSession(Guid.NewGuid()).GetStatus(RepositoryName.Parse("boundary/uploads"), owner: null));
         Assert.Same(ErrorCatalog.BlobUploadUnknown, error.Descriptor);
     }
 }

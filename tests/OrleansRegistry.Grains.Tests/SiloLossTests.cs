@@ -27,19 +27,19 @@ public sealed class SiloLossTests : IAsyncLifetime
         using var client = new ClusterUploader(_cluster);
         var (id, host) = await OpenOnSecondarySiloAsync();
         var data = RandomNumberGenerator.GetBytes(3 << 20);
-        await client.Uploader.WriteChunkAsync(Repo, id, 0, 1 << 20, new MemoryStream(data, 0, 1 << 20), default);
+        await client.Uploader.WriteChunkAsync(Repo, id, 0, 1 << 20, new MemoryStream(data, 0, 1 << 20), owner: null, default);
 
         await _cluster.Cluster.KillSiloAsync(host);
 
         // Until membership declares the silo dead, calls for its grains are rejected (the server answers 503 then).
         var status = await Retry(() => client.Uploader.WriteChunkAsync(Repo, id, 1 << 20, 1 << 20,
-            new MemoryStream(data, 1 << 20, 1 << 20), default));
+            new MemoryStream(data, 1 << 20, 1 << 20), owner: null, default));
         Assert.Equal(2 << 20, status.Offset);
         var digest = Digest.Compute(data);
-        await client.Uploader.FinishAsync(Repo, id, digest, 2 << 20, 1 << 20, new MemoryStream(data, 2 << 20, 1 << 20), default);
+        await client.Uploader.FinishAsync(Repo, id, digest, 2 << 20, 1 << 20, new MemoryStream(data, 2 << 20, 1 << 20), owner: null, default);
 
         Assert.Equal(data.Length, await _cluster.Grains.Repository(Repo).StatBlob(digest));
-        await using var stored = (await _cluster.Blobs.OpenReadAsync(digest.ToString()))!;
+        await using var stored = (await _cluster.Blobs.OpenReadAsync(digest))!;
         Assert.Equal(digest, Digest.Compute(await ReadAllAsync(stored)));
         Assert.Equal(0, client.RereadBytes);
     }
@@ -56,7 +56,7 @@ public sealed class SiloLossTests : IAsyncLifetime
 
         Assert.True(expired >= 1);
         Assert.False(await _cluster.HasUploadDataAsync(id));
-        var gone = await Assert.ThrowsAsync<RegistryException>(() => _cluster.Grains.UploadSession(id).GetStatus(Repo));
+        var gone = await Assert.ThrowsAsync<RegistryException>(() => _cluster.Grains.UploadSession(id).GetStatus(Repo, owner: null));
         Assert.Same(ErrorCatalog.BlobUploadUnknown, gone.Descriptor);
     }
 
@@ -67,10 +67,10 @@ public sealed class SiloLossTests : IAsyncLifetime
         {
             var id = Guid.NewGuid();
             var session = _cluster.Grains.UploadSession(id);
-            await session.Open(Repo, Digest.Sha256);
+            await session.Open(Repo, Digest.Sha256, owner: null, identity: null);
             var host = await _cluster.HostOfAsync(session);
             if (host != _cluster.Cluster.Primary) return (id, host);
-            await session.Cancel(Repo);
+            await session.Cancel(Repo, owner: null);
         }
         throw new InvalidOperationException("no session grain was placed off the primary silo in 50 attempts");
     }

@@ -24,31 +24,31 @@ public sealed class StaleWriterTests : IAsyncLifetime
     {
         using var client = new ClusterUploader(_cluster);
         var id = Guid.NewGuid();
-        await client.Uploader.OpenAsync(Repo, id, Digest.Sha256);
+        await client.Uploader.OpenAsync(Repo, id, Digest.Sha256, owner: null, identity: null);
         var data = RandomNumberGenerator.GetBytes(64 * 1024);
         var stale = RandomNumberGenerator.GetBytes(64 * 1024);
 
         // Writer A sends a quarter of its chunk, then stalls past the lease timeout with the data still open.
         var stalled = new StalledStream(stale, sendFirst: 16 * 1024);
-        var writerA = client.Uploader.WriteChunkAsync(Repo, id, 0, stale.Length, stalled, default);
+        var writerA = client.Uploader.WriteChunkAsync(Repo, id, 0, stale.Length, stalled, owner: null, default);
         await stalled.FirstPartRead.WaitAsync(TimeSpan.FromSeconds(10));
         await Task.Delay(600);
 
         // Writer B takes the lease over, but the data is still A's: refused, nothing written.
         var refused = await Assert.ThrowsAsync<RegistryException>(() =>
-            client.Uploader.WriteChunkAsync(Repo, id, 0, data.Length, new MemoryStream(data), default));
+            client.Uploader.WriteChunkAsync(Repo, id, 0, data.Length, new MemoryStream(data), owner: null, default));
         Assert.Same(ErrorCatalog.RangeInvalid, refused.Descriptor);
 
         // A finishes its bytes, but its lease is gone: its chunk does not count.
         stalled.Release();
         var late = await Assert.ThrowsAsync<RegistryException>(() => writerA);
         Assert.Same(ErrorCatalog.BlobUploadInvalid, late.Descriptor);
-        Assert.Equal(0, (await _cluster.Grains.UploadSession(id).GetStatus(Repo)).Offset);
+        Assert.Equal(0, (await _cluster.Grains.UploadSession(id).GetStatus(Repo, owner: null)).Offset);
 
         // The upload goes on from the committed offset and finishes under the digest of what was sent.
         var digest = Digest.Compute(data);
-        await client.Uploader.FinishAsync(Repo, id, digest, 0, data.Length, new MemoryStream(data), default);
-        await using var stored = (await _cluster.Blobs.OpenReadAsync(digest.ToString()))!;
+        await client.Uploader.FinishAsync(Repo, id, digest, 0, data.Length, new MemoryStream(data), owner: null, default);
+        await using var stored = (await _cluster.Blobs.OpenReadAsync(digest))!;
         using var copy = new MemoryStream();
         await stored.CopyToAsync(copy);
         Assert.Equal(data, copy.ToArray());

@@ -37,7 +37,7 @@ public sealed class UploadQuotaTests : IAsyncLifetime
 
         // Another identity, and sessions counted against no one, are still served.
         for (var i = 0; i < Limit; i++) await OpenAsync("bob");
-        for (var i = 0; i < Limit + 1; i++) await _cluster.Grains.UploadSession(Guid.NewGuid()).Open(Repo, Digest.Sha256);
+        for (var i = 0; i < Limit + 1; i++) await _cluster.Grains.UploadSession(Guid.NewGuid()).Open(Repo, Digest.Sha256, owner: null, identity: null);
     }
 
     [Fact]

@@ -12,8 +12,8 @@ public sealed partial class BlobClient
             throw new ArgumentException($"'{fromRepository}' is not a valid repository name", nameof(fromRepository));
         var uri = RegistryHttp.WithQuery(RegistryHttp.WithQuery(UploadsUri, "mount", digest.ToString()), "from", fromRepository);
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent([]) };
-        using var response = await _http.SendExpectingAsync(request, ct, HttpCompletionOption.ResponseContentRead,
-            HttpStatusCode.Created, HttpStatusCode.Accepted).ConfigureAwait(false);
+        using var response = await _http.SendExpectingAsync(request, HttpCompletionOption.ResponseContentRead,
+            [HttpStatusCode.Created, HttpStatusCode.Accepted], ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Created)
             return true;
         if (RegistryHttp.Location(response) is { } location)

@@ -70,7 +70,7 @@ public sealed partial class BlobClient : IBlobClient
     public async Task DeleteAsync(Digest digest, CancellationToken ct = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, BlobUri(digest));
-        using var response = await _http.SendExpectingAsync(request, ct, HttpCompletionOption.ResponseContentRead,
-            HttpStatusCode.Accepted, HttpStatusCode.NoContent, HttpStatusCode.OK).ConfigureAwait(false);
+        using var response = await _http.SendExpectingAsync(request, HttpCompletionOption.ResponseContentRead,
+            [HttpStatusCode.Accepted, HttpStatusCode.NoContent, HttpStatusCode.OK], ct).ConfigureAwait(false);
     }
 }

@@ -185,7 +185,7 @@ internal sealed class BlobReadStream : Stream
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         if (from > 0)
             request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(from, null);
-        return await http.SendAsync(request, ct, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
     }
 
     private static async Task<Stream> ReadBodyAsync(HttpResponseMessage response, CancellationToken ct)

@@ -30,8 +30,8 @@ public sealed class ManifestClient : IManifestClient
         var parsed = ParseReference(reference);
         using var request = new HttpRequestMessage(HttpMethod.Get, ManifestUri(parsed));
         AddAccept(request, accept);
-        using var response = await _http.SendExpectingAsync(request, ct, HttpCompletionOption.ResponseHeadersRead,
-            HttpStatusCode.OK).ConfigureAwait(false);
+        using var response = await _http.SendExpectingAsync(request, HttpCompletionOption.ResponseHeadersRead,
+            [HttpStatusCode.OK], ct).ConfigureAwait(false);
         byte[]? content;
         try
         {
@@ -84,8 +84,8 @@ public sealed class ManifestClient : IManifestClient
 
         using var request = new HttpRequestMessage(HttpMethod.Put, ManifestUri(parsed)) { Content = new ReadOnlyMemoryContent(content) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(mediaType);
-        using var response = await _http.SendExpectingAsync(request, ct, HttpCompletionOption.ResponseContentRead,
-            HttpStatusCode.Created, HttpStatusCode.OK).ConfigureAwait(false);
+        using var response = await _http.SendExpectingAsync(request, HttpCompletionOption.ResponseContentRead,
+            [HttpStatusCode.Created, HttpStatusCode.OK], ct).ConfigureAwait(false);
         if (Digest.TryParse(RegistryHttp.Header(response, ContentDigestHeader), out var reported)
             && reported.Algorithm == digest.Algorithm && reported != digest)
             throw new DigestMismatchException(digest, reported, "manifest stored by the registry");
@@ -96,8 +96,8 @@ public sealed class ManifestClient : IManifestClient
     {
         var parsed = ParseReference(reference);
         using var request = new HttpRequestMessage(HttpMethod.Delete, ManifestUri(parsed));
-        using var response = await _http.SendExpectingAsync(request, ct, HttpCompletionOption.ResponseContentRead,
-            HttpStatusCode.Accepted, HttpStatusCode.OK, HttpStatusCode.NoContent).ConfigureAwait(false);
+        using var response = await _http.SendExpectingAsync(request, HttpCompletionOption.ResponseContentRead,
+            [HttpStatusCode.Accepted, HttpStatusCode.OK, HttpStatusCode.NoContent], ct).ConfigureAwait(false);
     }
 
     /// <summary>

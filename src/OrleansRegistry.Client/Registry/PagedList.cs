@@ -22,8 +22,8 @@ internal static class PagedList
                 throw new RegistryClientException($"the registry's Link header points back to {uri.PathAndQuery}");
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.Accept.ParseAdd("application/json");
-            using var response = await http.SendExpectingAsync(request, ct, HttpCompletionOption.ResponseHeadersRead,
-                HttpStatusCode.OK).ConfigureAwait(false);
+            using var response = await http.SendExpectingAsync(request, HttpCompletionOption.ResponseHeadersRead,
+                [HttpStatusCode.OK], ct).ConfigureAwait(false);
             var items = await ReadItemsAsync(response, property, ct).ConfigureAwait(false);
             var next = LinkHeader.Next(response);
             foreach (var item in items)

@@ -27,8 +27,8 @@ public sealed class RegistryClient : ICatalogLister
     public async Task PingAsync(CancellationToken ct = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, _http.V2(""));
-        using var response = await _http.SendExpectingAsync(request, ct, HttpCompletionOption.ResponseContentRead,
-            HttpStatusCode.OK).ConfigureAwait(false);
+        using var response = await _http.SendExpectingAsync(request, HttpCompletionOption.ResponseContentRead,
+            [HttpStatusCode.OK], ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -44,9 +44,12 @@ internal sealed class RegistryHttp
 
     public Uri V2(string relative) => new(Base, "v2/" + relative);
 
+    /// <summary>Sends, reading the whole response; any status comes back.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+        SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+
     /// <summary>Sends; any status comes back. Only the caller's token cancels; every other failure is a transport error.</summary>
-    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct,
-        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
     {
         try
         {
@@ -59,10 +62,10 @@ internal sealed class RegistryHttp
     }
 
     /// <summary>Sends and returns the response when its status is one of <paramref name="expected"/>; otherwise throws the decoded error.</summary>
-    public async Task<HttpResponseMessage> SendExpectingAsync(HttpRequestMessage request, CancellationToken ct,
-        HttpCompletionOption completion, params HttpStatusCode[] expected)
+    public async Task<HttpResponseMessage> SendExpectingAsync(HttpRequestMessage request, HttpCompletionOption completion,
+        HttpStatusCode[] expected, CancellationToken ct)
     {
-        var response = await SendAsync(request, ct, completion).ConfigureAwait(false);
+        var response = await SendAsync(request, completion, ct).ConfigureAwait(false);
         if (Array.IndexOf(expected, response.StatusCode) >= 0)
             return response;
         using (response)

@@ -42,8 +42,8 @@ internal sealed class UploadSession : IAsyncDisposable
     public async Task<long> GetOffsetAsync(CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Location);
-        using var response = await _http.SendExpectingAsync(request, ct, HttpCompletionOption.ResponseContentRead,
-            HttpStatusCode.NoContent, HttpStatusCode.OK).ConfigureAwait(false);
+        using var response = await _http.SendExpectingAsync(request, HttpCompletionOption.ResponseContentRead,
+            [HttpStatusCode.NoContent, HttpStatusCode.OK], ct).ConfigureAwait(false);
         Location = RegistryHttp.Location(response) ?? Location;
         return UploadRange.Committed(response) ?? 0;
     }
@@ -91,8 +91,8 @@ internal sealed class UploadSession : IAsyncDisposable
     private static async Task<Uri> PostAsync(RegistryHttp http, Uri uploads, CancellationToken ct)
     {
         using var post = new HttpRequestMessage(HttpMethod.Post, uploads) { Content = new ByteArrayContent([]) };
-        using var response = await http.SendExpectingAsync(post, ct, HttpCompletionOption.ResponseContentRead,
-            HttpStatusCode.Accepted).ConfigureAwait(false);
+        using var response = await http.SendExpectingAsync(post, HttpCompletionOption.ResponseContentRead,
+            [HttpStatusCode.Accepted], ct).ConfigureAwait(false);
         return RegistryHttp.Location(response)
             ?? throw new UnexpectedStatusException(HttpMethod.Post, post.RequestUri, response.StatusCode, "202 without Location", []);
     }

@@ -9,7 +9,8 @@ namespace OrleansRegistry.Grains.Abstractions.Uploads;
 /// the upload is cancelled or expires. The bytes go from the HTTP request straight to the blob store, never through
 /// this grain. A session is open, then finished or cancelled (both answer BLOB_UPLOAD_UNKNOWN afterwards).
 /// A session belongs to the identity that opened it (<c>owner</c>: the authenticated subject, null for anonymous):
-/// to another owner it answers BLOB_UPLOAD_UNKNOWN, as it does for another repository.
+/// to another owner it answers BLOB_UPLOAD_UNKNOWN, as it does for another repository. Every method that checks the
+/// owner takes it without a default, so anonymous is always said (null) and never what a caller forgot.
 /// </summary>
 [Alias("IUploadSessionGrain")]
 public interface IUploadSessionGrain : IGrainWithStringKey
@@ -21,18 +22,18 @@ public interface IUploadSessionGrain : IGrainWithStringKey
     /// TOOMANYREQUESTS, with nothing created, when the identity is at its limit.
     /// </summary>
     [Alias("Open")]
-    Task<UploadStatus> Open(RepositoryName repository, string algorithm, string? owner = null, string? identity = null);
+    Task<UploadStatus> Open(RepositoryName repository, string algorithm, string? owner, string? identity);
 
     /// <summary>The session's status; BLOB_UPLOAD_UNKNOWN when it is not open for this repository.</summary>
     [Idempotent, Orleans.Concurrency.AlwaysInterleave, Alias("GetStatus")]
-    Task<UploadStatus> GetStatus(RepositoryName repository, string? owner = null);
+    Task<UploadStatus> GetStatus(RepositoryName repository, string? owner);
 
     /// <summary>
     /// Takes the writer lease for a chunk. <paramref name="start"/> (from Content-Range) must equal the committed
     /// offset, and no other writer may hold the lease: otherwise RANGE_INVALID (416, current Range).
     /// </summary>
     [Alias("BeginWrite")]
-    Task<UploadLease> BeginWrite(RepositoryName repository, long? start, string? owner = null);
+    Task<UploadLease> BeginWrite(RepositoryName repository, long? start, string? owner);
 
     /// <summary>
     /// The chunk under the lease is durably written: the committed offset moves to <paramref name="newOffset"/> and
@@ -57,7 +58,7 @@ public interface IUploadSessionGrain : IGrainWithStringKey
 
     /// <summary>Cancels the session and removes its data (DELETE); BLOB_UPLOAD_UNKNOWN when not open.</summary>
     [Alias("Cancel")]
-    Task Cancel(RepositoryName repository, string? owner = null);
+    Task Cancel(RepositoryName repository, string? owner);
 
     /// <summary>Removes the session and its data if it saw no activity since <paramref name="idleSince"/>; true when it expired.</summary>
     [Idempotent, Alias("ExpireIfIdle")]

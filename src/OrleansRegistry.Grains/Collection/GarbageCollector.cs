@@ -219,8 +219,9 @@ public sealed class GarbageCollector(
     // Throttled (a pause after each deletion), one blob per transaction, so no row lock is held across a pause.
     private int BatchSize => options.Value.PauseBetweenDeletes > TimeSpan.Zero ? 1 : MaxBatchSize;
 
+    // The index keeps digests as text, rows it wrote from parsed digests: parsed again where they meet the store.
     private Task<IReadOnlyList<BlobRecord>> DeleteBytesAsync(IReadOnlyList<string> digests, CancellationToken ct) =>
-        garbage.DeleteUnlinkedBlobsAsync(digests, async (digest, c) => await store.DeleteAsync(digest, c), ct);
+        garbage.DeleteUnlinkedBlobsAsync(digests, async (digest, c) => await store.DeleteAsync(Digest.Parse(digest), c), ct);
 
     private void Deleted(CollectionTally tally, BlobRecord blob, string why)
     {

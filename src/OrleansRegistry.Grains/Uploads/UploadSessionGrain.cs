@@ -38,7 +38,7 @@ public sealed class UploadSessionGrain(
     private Guid UploadId => Guid.ParseExact(Id, "D");
     private bool IsOpen => state.State.Repository is not null;
 
-    public async Task<UploadStatus> Open(RepositoryName repository, string algorithm, string? owner = null, string? identity = null)
+    public async Task<UploadStatus> Open(RepositoryName repository, string algorithm, string? owner, string? identity)
     {
         if (IsOpen) throw Unknown("upload session already exists");
         DigestHasher.Create(algorithm).Dispose(); // DIGEST_INVALID for an algorithm this registry cannot hash
@@ -65,13 +65,13 @@ public sealed class UploadSessionGrain(
         return Status;
     }
 
-    public Task<UploadStatus> GetStatus(RepositoryName repository, string? owner = null)
+    public Task<UploadStatus> GetStatus(RepositoryName repository, string? owner)
     {
         EnsureOpenFor(repository, owner);
         return Task.FromResult(Status);
     }
 
-    public Task<UploadLease> BeginWrite(RepositoryName repository, long? start, string? owner = null)
+    public Task<UploadLease> BeginWrite(RepositoryName repository, long? start, string? owner)
     {
         EnsureOpenFor(repository, owner);
         if (_lease is not null && clock.GetUtcNow() - _leaseTakenAt < options.Value.WriterLeaseTimeout)
@@ -115,7 +115,7 @@ public sealed class UploadSessionGrain(
     {
         EnsureLease(leaseId);
         var data = new BlobUploadState(size, storeResume);
-        try { await index.CommitBlobAsync(digest.ToString(), size, ct => blobs.CommitUploadAsync(Id, data, digest.ToString(), ct)); }
+        try { await index.CommitBlobAsync(digest.ToString(), size, ct => blobs.CommitUploadAsync(Id, data, digest, ct)); }
         catch (UploadBusyException)
         {
             // A writer whose lease was taken over still has the data open: its bytes may be in it. Not now.
@@ -125,7 +125,7 @@ public sealed class UploadSessionGrain(
         await CloseAsync(deleteData: false);
     }
 
-    public async Task Cancel(RepositoryName repository, string? owner = null)
+    public async Task Cancel(RepositoryName repository, string? owner)
     {
         EnsureOpenFor(repository, owner);
         await CloseAsync(deleteData: true);

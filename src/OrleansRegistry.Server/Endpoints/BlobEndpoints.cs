@@ -31,7 +31,7 @@ public static class BlobEndpoints
         if (HttpMethods.IsHead(context.Request.Method)) return new BlobContentResult(Stream.Null, size, start, length, partial);
 
         // The store reads just the range (an object store: a ranged GET), so nothing here seeks.
-        var stream = await store.OpenReadAsync(digest.ToString(), start, length, context.RequestAborted) ?? throw BlobUnknown(digest);
+        var stream = await store.OpenReadAsync(digest, start, length, context.RequestAborted) ?? throw BlobUnknown(digest);
         return new BlobContentResult(stream, size, start, length, partial);
     }
 

@@ -26,7 +26,7 @@ public static class UploadEndpoints
         {
             var digest = RequestArguments.RequireDigest(digestValue);
             await uploader.PutMonolithicAsync(route.Repository, digest, context.Request.Body,
-                RequestArguments.ContentLength(context.Request), context.RequestAborted, Owner(context), Caller.Key(context));
+                RequestArguments.ContentLength(context.Request), Owner(context), Caller.Key(context), context.RequestAborted);
             return Created(context, route.Repository, digest);
         }
 
@@ -62,7 +62,7 @@ public static class UploadEndpoints
         var (start, length) = ChunkRange(context.Request);
         try
         {
-            var status = await uploader.WriteChunkAsync(route.Repository, uploadId, start, length, context.Request.Body, context.RequestAborted, Owner(context));
+            var status = await uploader.WriteChunkAsync(route.Repository, uploadId, start, length, context.Request.Body, Owner(context), context.RequestAborted);
             return Accepted(context, uploadId, status);
         }
         catch (RegistryException e) when (e.Descriptor == ErrorCatalog.RangeInvalid)
@@ -80,7 +80,7 @@ public static class UploadEndpoints
         try
         {
             await uploader.FinishAsync(route.Repository, uploadId, digest, start, length,
-                hasBody ? context.Request.Body : null, context.RequestAborted, Owner(context));
+                hasBody ? context.Request.Body : null, Owner(context), context.RequestAborted);
         }
         catch (RegistryException e) when (e.Descriptor == ErrorCatalog.RangeInvalid)
         {
@@ -104,7 +104,7 @@ public static class UploadEndpoints
         if (context.RequestServices.GetService<AccessPolicy>() is { } policy && !policy.CanPull(context.User, source.Value)) return null;
         var size = await grains.Repository(source).StatBlob(digest);
         var store = context.RequestServices.GetRequiredService<IBlobStore>();
-        if (size is null || await store.StatAsync(digest.ToString(), context.RequestAborted) is null) return null;
+        if (size is null || await store.StatAsync(digest, context.RequestAborted) is null) return null;
         // Refused while the garbage collector deletes the blob: then the client uploads it after all.
         return await grains.Repository(repository).LinkBlob(digest, size.Value) ? digest : null;
     }

@@ -21,14 +21,14 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
     /// with, so the finish needs no re-read when its digest uses it. <paramref name="identity"/> is whose concurrent
     /// sessions it counts against (<see cref="IUploadSessionGrain.Open"/>).
     /// </summary>
-    public Task<UploadStatus> OpenAsync(RepositoryName repository, Guid uploadId, string algorithm, string? owner = null, string? identity = null) =>
+    public Task<UploadStatus> OpenAsync(RepositoryName repository, Guid uploadId, string algorithm, string? owner, string? identity) =>
         grains.UploadSession(uploadId).Open(repository, algorithm, owner, identity);
 
-    // `owner` (last, optional): the identity the session belongs to (IUploadSessionGrain); null when anonymous.
+    // `owner`: the identity the session belongs to (IUploadSessionGrain), always given; null when anonymous.
 
     /// <summary>Appends one chunk (PATCH). <paramref name="start"/> comes from Content-Range, when given.</summary>
     public async Task<UploadStatus> WriteChunkAsync(
-        RepositoryName repository, Guid uploadId, long? start, long? length, Stream body, CancellationToken ct, string? owner = null)
+        RepositoryName repository, Guid uploadId, long? start, long? length, Stream body, string? owner, CancellationToken ct)
     {
         using var _ = metrics.UploadWriteStarted();
         var session = grains.UploadSession(uploadId);
@@ -51,7 +51,7 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
     /// session commit and link the blob. On a mismatch the session stays open with what was written.
     /// </summary>
     public async Task FinishAsync(
-        RepositoryName repository, Guid uploadId, Digest digest, long? start, long? length, Stream? body, CancellationToken ct, string? owner = null)
+        RepositoryName repository, Guid uploadId, Digest digest, long? start, long? length, Stream? body, string? owner, CancellationToken ct)
     {
         using var _ = metrics.UploadWriteStarted();
         var session = grains.UploadSession(uploadId);
@@ -80,14 +80,14 @@ public sealed class BlobUploader(IGrainFactory grains, IBlobStore store, Registr
     }
 
     /// <summary>A whole blob in one request (POST ?digest=): a session opened, written and finished at once.</summary>
-    public async Task PutMonolithicAsync(RepositoryName repository, Digest digest, Stream body, long? length, CancellationToken ct,
-        string? owner = null, string? identity = null)
+    public async Task PutMonolithicAsync(RepositoryName repository, Digest digest, Stream body, long? length,
+        string? owner, string? identity, CancellationToken ct)
     {
         var uploadId = Guid.NewGuid();
         await OpenAsync(repository, uploadId, digest.Algorithm, owner, identity);
         try
         {
-            await FinishAsync(repository, uploadId, digest, 0, length, body, ct, owner);
+            await FinishAsync(repository, uploadId, digest, 0, length, body, owner, ct);
         }
         catch
         {

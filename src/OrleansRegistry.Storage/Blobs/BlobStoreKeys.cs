@@ -1,3 +1,5 @@
+using OrleansRegistry.Core;
+
 namespace OrleansRegistry.Storage.Blobs;
 
 /// <summary>
@@ -10,20 +12,14 @@ internal static class BlobStoreKeys
     private const int MaxSegmentLength = 255;
 
     /// <summary>
-    /// Splits "algorithm:encoded" using the OCI digest grammar: algorithm components [a-z0-9]+ joined by one of
-    /// "+._-", encoded [a-zA-Z0-9=_-]+ (at least two characters, which name the fan-out directory).
+    /// A digest's parts must follow the OCI digest grammar: algorithm components [a-z0-9]+ joined by one of "+._-",
+    /// encoded [a-zA-Z0-9=_-]+ (at least two characters, which name the fan-out directory). Checked again here because
+    /// a <see cref="Digest"/> can be constructed without being parsed.
     /// </summary>
-    public static (string Algorithm, string Encoded) SplitDigest(string digest)
+    public static void CheckDigest(Digest digest)
     {
-        ArgumentNullException.ThrowIfNull(digest);
-        var colon = digest.IndexOf(':');
-        if (colon <= 0)
+        if (digest.Algorithm is null || digest.Encoded is null || !IsAlgorithm(digest.Algorithm) || !IsEncoded(digest.Encoded))
             throw new ArgumentException($"digest '{digest}' is not of the form algorithm:encoded", nameof(digest));
-        var algorithm = digest[..colon];
-        var encoded = digest[(colon + 1)..];
-        if (!IsAlgorithm(algorithm) || !IsEncoded(encoded))
-            throw new ArgumentException($"digest '{digest}' is not of the form algorithm:encoded", nameof(digest));
-        return (algorithm, encoded);
     }
 
     /// <summary>An upload id must be one path segment of letters, digits, '-' and '_'.</summary>

@@ -1,3 +1,5 @@
+using OrleansRegistry.Core;
+
 namespace OrleansRegistry.Storage.Blobs;
 
 /// <summary>
@@ -25,10 +27,10 @@ public static class BlobStoreLayout
     public const string UploadDataName = "data";
 
     /// <summary><c>blobs/&lt;algorithm&gt;/&lt;first two of encoded&gt;/&lt;encoded&gt;</c>.</summary>
-    public static string BlobKey(string digest)
+    public static string BlobKey(Digest digest)
     {
-        var (algorithm, encoded) = BlobStoreKeys.SplitDigest(digest);
-        return $"{BlobsPrefix}{algorithm}/{encoded[..2]}/{encoded}";
+        BlobStoreKeys.CheckDigest(digest);
+        return $"{BlobsPrefix}{digest.Algorithm}/{digest.Encoded[..2]}/{digest.Encoded}";
     }
 
     /// <summary><c>uploads/&lt;uploadId&gt;/</c>.</summary>

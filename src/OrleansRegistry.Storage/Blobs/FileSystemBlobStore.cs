@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using OrleansRegistry.Core;
 
 namespace OrleansRegistry.Storage.Blobs;
 
@@ -24,13 +25,13 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
     private string BlobsDirectory => PathOf(BlobStoreLayout.BlobsPrefix);
     private string UploadsDirectory => PathOf(BlobStoreLayout.UploadsPrefix);
 
-    public Task<long?> StatAsync(string digest, CancellationToken ct = default) => Run(() =>
+    public Task<long?> StatAsync(Digest digest, CancellationToken ct = default) => Run(() =>
     {
         var file = new FileInfo(BlobPath(digest));
         return file.Exists ? file.Length : (long?)null;
     }, ct);
 
-    public Task<Stream?> OpenReadAsync(string digest, long offset = 0, long? length = null, CancellationToken ct = default) => Run(() =>
+    public Task<Stream?> OpenReadAsync(Digest digest, long offset = 0, long? length = null, CancellationToken ct = default) => Run(() =>
     {
         var path = BlobPath(digest);
         FileStream stream;
@@ -55,7 +56,7 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
         }
     }, ct);
 
-    public Task<bool> DeleteAsync(string digest, CancellationToken ct = default) => Run(() =>
+    public Task<bool> DeleteAsync(Digest digest, CancellationToken ct = default) => Run(() =>
     {
         var path = BlobPath(digest);
         // Two racing deletes may both report true; harmless for garbage collection, and exactness would need a
@@ -112,10 +113,10 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
     }, ct);
 
     // fsync of a large file can block for a long time: keep it off the caller's (request) thread.
-    public Task CommitUploadAsync(string uploadId, BlobUploadState state, string digest, CancellationToken ct = default) =>
+    public Task CommitUploadAsync(string uploadId, BlobUploadState state, Digest digest, CancellationToken ct = default) =>
         Task.Run(() => CommitUpload(uploadId, SizeOf(state), digest), ct);
 
-    private void CommitUpload(string uploadId, long length, string digest)
+    private void CommitUpload(string uploadId, long length, Digest digest)
     {
         var finalPath = BlobPath(digest);
         var dataPath = UploadDataPath(uploadId);
@@ -209,7 +210,7 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
         }
     }
 
-    private string BlobPath(string digest) => PathOf(BlobStoreLayout.BlobKey(digest));
+    private string BlobPath(Digest digest) => PathOf(BlobStoreLayout.BlobKey(digest));
 
     private string UploadDirectory(string uploadId) => PathOf(BlobStoreLayout.UploadPrefix(uploadId));
 

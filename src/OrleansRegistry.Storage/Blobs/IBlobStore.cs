@@ -1,27 +1,29 @@
+using OrleansRegistry.Core;
+
 namespace OrleansRegistry.Storage.Blobs;
 
 /// <summary>
 /// Content-addressed byte store: finished blobs live under their digest, in-progress upload data under the
 /// upload id (where, for every store: <see cref="BlobStoreLayout"/>). Committing an upload (moving its data to its
-/// digest) is the only way a blob comes to exist. Digests are passed as their canonical string form
-/// ("sha256:&lt;hex&gt;"), already validated by the caller. The contract asks only what both a filesystem and an
+/// digest) is the only way a blob comes to exist. Digests come parsed (<see cref="Digest"/>), already
+/// validated by the caller. The contract asks only what both a filesystem and an
 /// object store can do: ranged reads, append-only upload writers resumed from a state the caller persists (so any
 /// silo can continue an upload), and commit as the store's own move.
 /// </summary>
 public interface IBlobStore
 {
     /// <summary>Size of a committed blob, or null when the store does not hold it.</summary>
-    Task<long?> StatAsync(string digest, CancellationToken ct = default);
+    Task<long?> StatAsync(Digest digest, CancellationToken ct = default);
 
     /// <summary>
     /// A forward-only read stream over bytes [<paramref name="offset"/>, offset + <paramref name="length"/>) of a
     /// committed blob (length null: to the end), or null when absent. An offset or length beyond the blob throws
     /// <see cref="ArgumentOutOfRangeException"/> (callers check the size first).
     /// </summary>
-    Task<Stream?> OpenReadAsync(string digest, long offset = 0, long? length = null, CancellationToken ct = default);
+    Task<Stream?> OpenReadAsync(Digest digest, long offset = 0, long? length = null, CancellationToken ct = default);
 
     /// <summary>Deletes a committed blob; false when it was not there.</summary>
-    Task<bool> DeleteAsync(string digest, CancellationToken ct = default);
+    Task<bool> DeleteAsync(Digest digest, CancellationToken ct = default);
 
     /// <summary>Starts the data of a new upload; returns its state at size 0 (persisted by the session grain).</summary>
     Task<BlobUploadState> CreateUploadAsync(string uploadId, CancellationToken ct = default);
@@ -44,7 +46,7 @@ public interface IBlobStore
     /// removes the upload's data. If the blob already exists the upload's data is simply removed. The caller has
     /// verified the digest.
     /// </summary>
-    Task CommitUploadAsync(string uploadId, BlobUploadState state, string digest, CancellationToken ct = default);
+    Task CommitUploadAsync(string uploadId, BlobUploadState state, Digest digest, CancellationToken ct = default);
 
     /// <summary>
     /// Removes an upload's data (S3: aborts its multipart upload, deletes its objects); <paramref name="state"/> null

@@ -26,7 +26,7 @@ public static class Oreg
         var stdout = new MemoryStream();
         var stderr = new StringWriter();
         var console = Hosting.CliConsole.ForStreams(stdout, stderr, new StringReader(stdin ?? ""));
-        var exit = await CliApp.RunAsync(args, console, cts.Token, home.Variable);
+        var exit = await CliApp.RunAsync(args, console, home.Variable, cts.Token);
         return new CliResult(string.Join(' ', args), exit, stdout.ToArray(), stderr.ToString());
     }
 

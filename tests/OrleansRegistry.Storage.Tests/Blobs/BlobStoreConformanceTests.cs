@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using OrleansRegistry.Core;
 using OrleansRegistry.Storage.Blobs;
 
 namespace OrleansRegistry.Storage.Tests.Blobs;
@@ -346,10 +347,14 @@ public abstract class BlobStoreConformanceTests
         "sha/256:abcd", ".sha256:abcd", "sha256", "sha256:", ":abcd", "", "sha256:ab\0cd",
     ];
 
-    [Theory]
+    [Theory] // a hostile string never becomes a digest; one constructed around the parser is refused by the store
     [MemberData(nameof(HostileDigests))]
-    public async Task Digests_that_could_escape_the_store_are_refused(string digest)
+    public async Task Digests_that_could_escape_the_store_are_refused(string text)
     {
+        Assert.False(Digest.TryParse(text, out _));
+        Assert.Throws<RegistryException>(() => Digest.Parse(text));
+
+        var digest = Unparsed(text);
         await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.StatAsync(digest));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.OpenReadAsync(digest));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.DeleteAsync(digest));
@@ -358,6 +363,14 @@ public abstract class BlobStoreConformanceTests
         var state = await WriteAsync(upload, await Store.CreateUploadAsync(upload), content);
         await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.CommitUploadAsync(upload, state, digest));
         Assert.Equal(content, await ReadUploadAsync(upload, state));
+    }
+
+    [Fact] // default(Digest) has no parts at all
+    public async Task The_empty_digest_value_is_refused()
+    {
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.StatAsync(default));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.OpenReadAsync(default));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.DeleteAsync(default));
     }
 
     public static TheoryData<string> HostileUploadIds =>
@@ -401,7 +414,7 @@ public abstract class BlobStoreConformanceTests
             state = await writer.CompleteAsync();
         }
         Assert.Equal(blobSize, state.Size);
-        var digest = "sha256:" + Convert.ToHexStringLower(written.GetHashAndReset());
+        var digest = new Digest(Digest.Sha256, Convert.ToHexStringLower(written.GetHashAndReset()));
         await Store.CommitUploadAsync(upload, state, digest);
 
         using var read = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -418,7 +431,7 @@ public abstract class BlobStoreConformanceTests
             Assert.InRange(GC.GetTotalMemory(forceFullCollection: true) - baseline, long.MinValue, allowedGrowth);
         }
         Assert.Equal(blobSize, total);
-        Assert.Equal(digest, "sha256:" + Convert.ToHexStringLower(read.GetHashAndReset()));
+        Assert.Equal(digest, new Digest(Digest.Sha256, Convert.ToHexStringLower(read.GetHashAndReset())));
     }
 
     protected static string NewUploadId() => Guid.NewGuid().ToString("D");
@@ -430,7 +443,17 @@ public abstract class BlobStoreConformanceTests
         return bytes;
     }
 
-    protected static string DigestOf(byte[] content) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
+    protected static Digest DigestOf(byte[] content) => Digest.Compute(content);
+
+    /// <summary>
+    /// <paramref name="text"/> as a digest built without the parser, split at its first ':' (none: all algorithm),
+    /// which is how a hostile value could still reach a store.
+    /// </summary>
+    protected static Digest Unparsed(string text)
+    {
+        var colon = text.IndexOf(':');
+        return colon < 0 ? new Digest(text, "") : new Digest(text[..colon], text[(colon + 1)..]);
+    }
 
     /// <summary>Appends <paramref name="bytes"/> with one writer and returns the upload's new state.</summary>
     protected async Task<BlobUploadState> WriteAsync(string upload, BlobUploadState state, ReadOnlyMemory<byte> bytes)
@@ -440,7 +463,7 @@ public abstract class BlobStoreConformanceTests
         return await writer.CompleteAsync();
     }
 
-    protected async Task<string> CommitAsync(byte[] content)
+    protected async Task<Digest> CommitAsync(byte[] content)
     {
         var upload = NewUploadId();
         var state = await WriteAsync(upload, await Store.CreateUploadAsync(upload), content);
@@ -449,7 +472,7 @@ public abstract class BlobStoreConformanceTests
         return digest;
     }
 
-    protected async Task<byte[]> ReadBlobAsync(string digest, long offset = 0, long? length = null)
+    protected async Task<byte[]> ReadBlobAsync(Digest digest, long offset = 0, long? length = null)
     {
         await using var stream = await Store.OpenReadAsync(digest, offset, length);
         Assert.NotNull(stream);

@@ -74,7 +74,7 @@ public sealed class RawHttpConnection : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         int end;
         while ((end = IndexOf(_received, "\r\n\r\n"u8)) < 0)
-            await ReceiveAsync(cts.Token, "the response head");
+            await ReceiveAsync("the response head", cts.Token);
         var lines = Encoding.Latin1.GetString(_received.GetRange(0, end).ToArray()).Split("\r\n");
         _received.RemoveRange(0, end + 4);
         var status = int.Parse(lines[0].Split(' ')[1]);
@@ -103,7 +103,7 @@ public sealed class RawHttpConnection : IAsyncDisposable
             body = [];
         else
         {
-            while (await ReceiveAsync(cts.Token, null)) { }
+            while (await ReceiveAsync(null, cts.Token)) { }
             body = _received.ToArray();
             _received.Clear();
         }
@@ -116,7 +116,7 @@ public sealed class RawHttpConnection : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            while (await ReceiveAsync(cts.Token, null)) { }
+            while (await ReceiveAsync(null, cts.Token)) { }
             return true;
         }
         catch (OperationCanceledException) { return false; }
@@ -129,7 +129,7 @@ public sealed class RawHttpConnection : IAsyncDisposable
         while (true)
         {
             int lineEnd;
-            while ((lineEnd = IndexOf(_received, "\r\n"u8)) < 0) await ReceiveAsync(cancel, "a chunk size");
+            while ((lineEnd = IndexOf(_received, "\r\n"u8)) < 0) await ReceiveAsync("a chunk size", cancel);
             var sizeText = Encoding.ASCII.GetString(_received.GetRange(0, lineEnd).ToArray()).Split(';')[0];
             _received.RemoveRange(0, lineEnd + 2);
             var size = Convert.ToInt64(sizeText.Trim(), 16);
@@ -141,14 +141,14 @@ public sealed class RawHttpConnection : IAsyncDisposable
 
     private async Task<byte[]> TakeAsync(long count, CancellationToken cancel)
     {
-        while (_received.Count < count) await ReceiveAsync(cancel, $"{count} body bytes");
+        while (_received.Count < count) await ReceiveAsync($"{count} body bytes", cancel);
         var taken = _received.GetRange(0, (int)count).ToArray();
         _received.RemoveRange(0, (int)count);
         return taken;
     }
 
     /// <summary>Reads once; false at the end of the stream, or throws naming <paramref name="expecting"/> when given.</summary>
-    private async Task<bool> ReceiveAsync(CancellationToken cancel, string? expecting)
+    private async Task<bool> ReceiveAsync(string? expecting, CancellationToken cancel)
     {
         var buffer = new byte[16 * 1024];
         var read = await _stream.ReadAsync(buffer, cancel);

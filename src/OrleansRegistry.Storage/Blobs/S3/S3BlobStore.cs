@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Digest = OrleansRegistry.Core.Digest;
 
 namespace OrleansRegistry.Storage.Blobs.S3;
 
@@ -36,14 +37,14 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     internal S3BlobStoreOptions Options { get; }
 
-    private string BlobKey(string digest) => _prefix + BlobStoreLayout.BlobKey(digest);
+    private string BlobKey(Digest digest) => _prefix + BlobStoreLayout.BlobKey(digest);
     private string UploadPrefix(string uploadId) => _prefix + BlobStoreLayout.UploadPrefix(uploadId);
     private string DataKey(string uploadId) => _prefix + BlobStoreLayout.UploadDataKey(uploadId);
     private string UploadObjectKey(string uploadId, string name) => UploadPrefix(uploadId) + name;
 
-    public async Task<long?> StatAsync(string digest, CancellationToken ct = default) => await SizeOfAsync(BlobKey(digest), ct);
+    public async Task<long?> StatAsync(Digest digest, CancellationToken ct = default) => await SizeOfAsync(BlobKey(digest), ct);
 
-    public async Task<Stream?> OpenReadAsync(string digest, long offset = 0, long? length = null, CancellationToken ct = default)
+    public async Task<Stream?> OpenReadAsync(Digest digest, long offset = 0, long? length = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         if (length is < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "negative length");
@@ -59,7 +60,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         return await GetAsync(key, new ByteRange(offset, offset + count - 1), ct);
     }
 
-    public async Task<bool> DeleteAsync(string digest, CancellationToken ct = default)
+    public async Task<bool> DeleteAsync(Digest digest, CancellationToken ct = default)
     {
         var key = BlobKey(digest);
         // S3's delete answers the same whether or not the object was there.
@@ -100,7 +101,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         return await GetAsync(data, new ByteRange(0, state.Size - 1), ct) ?? throw new UploadNotFoundException(uploadId);
     }
 
-    public async Task CommitUploadAsync(string uploadId, BlobUploadState state, string digest, CancellationToken ct = default)
+    public async Task CommitUploadAsync(string uploadId, BlobUploadState state, Digest digest, CancellationToken ct = default)
     {
         var blobKey = BlobKey(digest);
         var resume = Decode(uploadId, state);

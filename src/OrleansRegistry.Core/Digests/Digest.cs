@@ -33,6 +33,11 @@ public readonly record struct Digest
     /// <summary><c>algorithm:encoded</c>; the same string every time (no allocation).</summary>
     public override string ToString() => _text ?? ":";
 
+    // The text determines both parts (neither may hold ':'): one string compare and one hash instead of three.
+    public bool Equals(Digest other) => string.Equals(_text, other._text, StringComparison.Ordinal);
+
+    public override int GetHashCode() => _text is null ? 0 : StringComparer.Ordinal.GetHashCode(_text);
+
     /// <summary>
     /// True for any well-formed digest, including algorithms this registry cannot compute, so callers
     /// can tell "malformed" from "unsupported" (the image-spec says unknown algorithms SHOULD pass validation).

@@ -7,7 +7,7 @@ using OrleansRegistry.Server.Observability;
 using OrleansRegistry.Server.Security;
 
 // `migrate [--wait]`: the schema step of a deployment (k8s/migrate-job.yaml), then exit; no server starts.
-if (SchemaMigration.IsRequested(args)) { Environment.ExitCode = await SchemaMigration.RunAsync(args); return; }
+if (SchemaScriptRunner.IsRequested(args)) { Environment.ExitCode = await SchemaScriptRunner.RunAsync(args); return; }
 
 // appsettings.json sits beside the binary, so the server starts the same from any working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });

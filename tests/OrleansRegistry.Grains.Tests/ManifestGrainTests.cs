@@ -55,7 +55,7 @@ public sealed class ManifestGrainTests : IAsyncLifetime
             _cluster.Grains.Manifest(Repository, digest).Put(MediaTypes.OciManifest, bytes, Tag.Parse("refused")));
 
         Assert.Same(ErrorCatalog.ManifestBlobUnknown, error.Descriptor);
-        Assert.Null(await new PostgresRegistryIndex(_dataSource).GetManifestAsync(Repository.Value, digest.ToString()));
+        Assert.Null(await new PostgresRegistryIndex(_dataSource).GetManifestAsync(Repository, digest));
         Assert.Null(await _cluster.Grains.Repository(Repository).ResolveTag(Tag.Parse("refused")));
         Assert.Null(await _cluster.Grains.Manifest(Repository, digest).Get());
     }
@@ -65,7 +65,7 @@ public sealed class ManifestGrainTests : IAsyncLifetime
         var config = Encoding.UTF8.GetBytes($"{{\"seed\":\"{seed}\"}}");
         var configDigest = Digest.Compute(config);
         var index = new PostgresRegistryIndex(_dataSource);
-        await index.CommitBlobAsync(configDigest.ToString(), config.Length, _ => Task.CompletedTask);
+        await index.CommitBlobAsync(configDigest, config.Length, _ => Task.CompletedTask);
         Assert.True(await _cluster.Grains.Repository(Repository).LinkBlob(configDigest, config.Length));
         var bytes = Manifest(configDigest, seed, config.Length);
         var digest = Digest.Compute(bytes);

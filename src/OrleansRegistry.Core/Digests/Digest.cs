@@ -5,13 +5,38 @@ namespace OrleansRegistry.Core;
 /// <summary>
 /// A content digest, <c>algorithm:encoded</c>, with the image-spec's grammar ("Digests"):
 /// algorithm-component <c>[a-z0-9]+</c> joined by <c>[+._-]</c>, encoded <c>[a-zA-Z0-9=_-]+</c>.
+/// The canonical text is kept with the parts: a digest parsed from a URL or a row is written back out (headers,
+/// grain keys, SQL parameters) without building the string again.
 /// </summary>
-public readonly record struct Digest(string Algorithm, string Encoded)
+public readonly record struct Digest
 {
     public const string Sha256 = "sha256";
     public const string Sha512 = "sha512";
 
-    public override string ToString() => $"{Algorithm}:{Encoded}";
+    private readonly string? _text;
+
+    public Digest(string algorithm, string encoded) : this(algorithm, encoded, $"{algorithm}:{encoded}") { }
+
+    private Digest(string algorithm, string encoded, string text)
+    {
+        Algorithm = algorithm;
+        Encoded = encoded;
+        _text = text;
+    }
+
+    public string Algorithm { get; }
+
+    public string Encoded { get; }
+
+    public void Deconstruct(out string algorithm, out string encoded) => (algorithm, encoded) = (Algorithm, Encoded);
+
+    /// <summary><c>algorithm:encoded</c>; the same string every time (no allocation).</summary>
+    public override string ToString() => _text ?? ":";
+
+    // The text determines both parts (neither may hold ':'): one string compare and one hash instead of three.
+    public bool Equals(Digest other) => string.Equals(_text, other._text, StringComparison.Ordinal);
+
+    public override int GetHashCode() => _text is null ? 0 : StringComparer.Ordinal.GetHashCode(_text);
 
     /// <summary>
     /// True for any well-formed digest, including algorithms this registry cannot compute, so callers
@@ -29,7 +54,8 @@ public readonly record struct Digest(string Algorithm, string Encoded)
         var encoded = value.AsSpan(colon + 1);
         if (!IsAlgorithm(algorithm) || !IsEncoded(encoded))
             return false;
-        digest = new Digest(algorithm.ToString(), encoded.ToString());
+        // The value itself is the canonical text; the usual algorithms are not copied either.
+        digest = new Digest(KnownAlgorithm(algorithm) ?? algorithm.ToString(), encoded.ToString(), value);
         return true;
     }
 
@@ -57,6 +83,9 @@ public readonly record struct Digest(string Algorithm, string Encoded)
         };
         return new Digest(algorithm, Convert.ToHexStringLower(hash[..length]));
     }
+
+    private static string? KnownAlgorithm(ReadOnlySpan<char> algorithm) =>
+        algorithm.SequenceEqual(Sha256) ? Sha256 : algorithm.SequenceEqual(Sha512) ? Sha512 : null;
 
     // algorithm ::= algorithm-component (algorithm-separator algorithm-component)*
     private static bool IsAlgorithm(ReadOnlySpan<char> s)

@@ -75,7 +75,7 @@ public sealed class GarbageCollector(
         await FinishDeletingAsync(tally, ct);
         var goneManifests = await ApplyRetentionAsync(tally, ct);
         // Manifests still kept only in old grain state have no reference rows yet: their blobs would look unreferenced.
-        if (await index.IsStorageMigrationCompleteAsync(ManifestMigration.Name, ct)) await SweepBlobsAsync(tally, goneManifests, ct);
+        if (await index.IsIndexUpgradeCompleteAsync(ManifestStateMove.UpgradeName, ct)) await SweepBlobsAsync(tally, goneManifests, ct);
         else
         {
             tally.BlobSweepSkipped = true;
@@ -126,10 +126,10 @@ public sealed class GarbageCollector(
         {
             var repositories = await index.ListRepositoriesAsync(last, PageSize, ct);
             if (repositories.Count == 0) return goneManifests;
-            last = repositories[^1];
+            last = repositories[^1].Value;
             foreach (var repository in repositories)
-                if (retention.For(repository) is { } rule)
-                    await ApplyRuleAsync(repository, rule, tally, goneManifests, ct);
+                if (retention.For(repository.Value) is { } rule)
+                    await ApplyRuleAsync(repository.Value, rule, tally, goneManifests, ct);
         }
     }
 

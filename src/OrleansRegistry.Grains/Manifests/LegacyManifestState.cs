@@ -4,7 +4,7 @@ namespace OrleansRegistry.Grains.Manifests;
 
 /// <summary>
 /// What a manifest grain persisted as Orleans grain state (state name "manifest") before manifests became rows. Kept
-/// only so <see cref="ManifestMigration"/> can read such state and move it into the `manifests` table.
+/// only so <see cref="ManifestStateMove"/> can read such state and move it into the `manifests` table.
 /// </summary>
 [GenerateSerializer, Alias("ManifestState")]
 public sealed class LegacyManifestState

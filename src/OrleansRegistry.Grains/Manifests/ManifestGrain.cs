@@ -10,60 +10,55 @@ namespace OrleansRegistry.Grains.Manifests;
 /// One manifest of one repository. Its durable state is its row in `manifests` (no Orleans grain state); the
 /// activation caches the content, so GET/HEAD are answered from memory after the first load. A PUT and a DELETE are
 /// one transaction each in the index (manifest, references, referrer entry, tags), so a failure halfway changes
-/// nothing; the repository grain's tag cache is told only after the commit.
+/// nothing; the repository grain's tag cache is told only after the commit. Manifests of older versions, kept in
+/// grain state, are moved into rows before the silo serves (<see cref="ManifestStateMove"/>): a grain reads rows only.
 /// </summary>
 public sealed class ManifestGrain(
     IRegistryIndex index,
     IGrainFactory grains,
-    ManifestMigration migration,
     IOptions<ManifestLimits> limits) : Grain, IManifestGrain
 {
+    private RepositoryName _repository;
+    private Digest _digest;
     private ManifestContent? _content;
     private bool _loaded;
 
     // Get interleaves with the writes; a load that overlapped a write must not replace what the write cached.
     private long _version;
 
-    private (RepositoryName Repository, Digest Digest) Key => RegistryGrains.ParseManifestKey(this.GetPrimaryKeyString());
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // The key was made from a valid name and digest (RegistryGrains.Manifest): parsed once per activation.
+        (_repository, _digest) = RegistryGrains.ParseManifestKey(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
 
     public async Task<ManifestContent?> Get() => _loaded ? _content : await LoadAsync();
 
     public async Task<ManifestContent> Put(string mediaType, byte[] bytes, Tag? tag)
     {
-        var (repository, digest) = Key;
         var parsed = ManifestParser.Parse(mediaType, bytes, limits.Value);
-        if (!migration.IsComplete)
-        {
-            // Children pushed before manifests were rows get theirs when their grain loads (ManifestMigration).
-            await Task.WhenAll(parsed.Manifests.Select(d => grains.Manifest(repository, d.Digest).Get()));
-            await LoadAsync();
-        }
-
-        var result = await index.PutManifestAsync(repository.Value, ManifestRowMapping.ToWrite(digest, parsed, bytes, tag));
-        if (result.Stored is not { } stored) throw MissingReferences(repository, result.Missing);
+        var result = await index.PutManifestAsync(_repository, ManifestRowMapping.ToWrite(_digest, parsed, bytes, tag));
+        if (result.Stored is not { } stored) throw MissingReferences(_repository, result.Missing);
         var content = Cache(ManifestRowMapping.ToContent(stored))!;
-        if (tag is { } t) await grains.Repository(repository).TagMoved(t, digest);
+        if (tag is { } t) await grains.Repository(_repository).TagMoved(t, _digest);
         return content;
     }
 
     public async Task<bool> Delete()
     {
-        if (!migration.IsComplete) await LoadAsync();
-        var (repository, digest) = Key;
         // Nothing is cached as gone before the transaction commits: a failed DELETE leaves manifest and tags served.
-        var removedTags = await index.DeleteManifestAsync(repository.Value, digest.ToString());
+        var removedTags = await index.DeleteManifestAsync(_repository, _digest);
         Cache(null);
         if (removedTags is null) return false;
-        if (removedTags.Count > 0) await grains.Repository(repository).TagsRemoved(removedTags.Select(t => Tag.Parse(t)).ToArray());
+        if (removedTags.Count > 0) await grains.Repository(_repository).TagsRemoved([.. removedTags]);
         DeactivateOnIdle();
         return true;
     }
 
     public async Task<bool> DeleteUnreferenced(DateTimeOffset createdBefore)
     {
-        if (!migration.IsComplete) await LoadAsync();
-        var (repository, digest) = Key;
-        if (!await index.DeleteUnreferencedManifestAsync(repository.Value, digest.ToString(), createdBefore)) return false;
+        if (!await index.DeleteUnreferencedManifestAsync(_repository, _digest, createdBefore)) return false;
         Cache(null); // untagged when deleted: no tag cache to tell
         DeactivateOnIdle();
         return true;
@@ -72,10 +67,7 @@ public sealed class ManifestGrain(
     private async Task<ManifestContent?> LoadAsync()
     {
         var seen = _version;
-        var (repository, digest) = Key;
-        var content = await index.GetManifestAsync(repository.Value, digest.ToString()) is { } row
-            ? ManifestRowMapping.ToContent(row)
-            : migration.IsComplete ? null : await migration.MoveFromGrainStateAsync(this.GetGrainId(), repository, digest);
+        var content = await index.GetManifestAsync(_repository, _digest) is { } row ? ManifestRowMapping.ToContent(row) : null;
         return seen == _version ? Cache(content) : _content;
     }
 
@@ -87,13 +79,13 @@ public sealed class ManifestGrain(
         return content;
     }
 
-    private static RegistryException MissingReferences(RepositoryName repository, IReadOnlyList<string> missing)
+    private static RegistryException MissingReferences(RepositoryName repository, IReadOnlyList<Digest> missing)
     {
         var first = missing[0];
         return new RegistryException(
             ErrorCatalog.ManifestBlobUnknown,
             $"manifest references {first}, which is not in repository {repository}" +
             (missing.Count > 1 ? $" (and {missing.Count - 1} more)" : ""),
-            new { digest = first });
+            new { digest = first.ToString() });
     }
 }

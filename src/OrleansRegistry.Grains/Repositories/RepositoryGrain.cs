@@ -20,13 +20,20 @@ public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGr
     // Reads interleave with writes; a read that started before a write must not cache what it saw.
     private long _version;
 
-    private string Name => this.GetPrimaryKeyString();
+    private RepositoryName _name;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // The key was made from a valid name (RegistryGrains.Repository): parsed once per activation.
+        _name = RepositoryName.Parse(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
 
     public async Task<long?> StatBlob(Digest digest)
     {
         if (_blobs.TryGet(digest, out var cached)) return cached;
         var seen = _version;
-        var size = await index.GetBlobLinkAsync(Name, digest.ToString());
+        var size = await index.GetBlobLinkAsync(_name, digest);
         if (size is { } s && seen == _version) _blobs.Set(digest, s);
         return size;
     }
@@ -34,7 +41,7 @@ public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGr
     public async Task<bool> LinkBlob(Digest digest, long size)
     {
         // The link statement records the repository itself, and only when it links.
-        if (!await index.LinkBlobAsync(Name, digest.ToString(), size)) return false;
+        if (!await index.LinkBlobAsync(_name, digest, size)) return false;
         _version++;
         _blobs.Set(digest, size);
         return true;
@@ -42,7 +49,7 @@ public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGr
 
     public async Task<bool> UnlinkBlob(Digest digest)
     {
-        var unlinked = await index.UnlinkBlobAsync(Name, digest.ToString());
+        var unlinked = await index.UnlinkBlobAsync(_name, digest);
         Invalidated();
         _blobs.Remove(digest);
         return unlinked;
@@ -52,8 +59,7 @@ public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGr
     {
         if (_tags.TryGet(tag, out var cached)) return cached;
         var seen = _version;
-        if (await index.GetTagAsync(Name, tag.Value) is not { } stored) return null;
-        var digest = Digest.Parse(stored);
+        if (await index.GetTagAsync(_name, tag) is not { } digest) return null;
         if (seen == _version) _tags.Set(tag, digest);
         return digest;
     }
@@ -61,14 +67,14 @@ public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGr
     public async Task PutTag(Tag tag, Digest digest)
     {
         await RegisterAsync();
-        await index.PutTagAsync(Name, tag.Value, digest.ToString());
+        await index.PutTagAsync(_name, tag, digest);
         _version++;
         _tags.Set(tag, digest);
     }
 
     public async Task<bool> DeleteTag(Tag tag)
     {
-        var deleted = await index.DeleteTagAsync(Name, tag.Value);
+        var deleted = await index.DeleteTagAsync(_name, tag);
         Invalidated();
         _tags.Remove(tag);
         return deleted;
@@ -105,7 +111,7 @@ public sealed class RepositoryGrain(IRegistryIndex index) : Grain, IRepositoryGr
     private async Task RegisterAsync()
     {
         if (_registered) return;
-        await index.EnsureRepositoryAsync(Name);
+        await index.EnsureRepositoryAsync(_name);
         _registered = true;
     }
 }

@@ -49,7 +49,7 @@ public sealed class UploadSessionGrain(
         {
             var now = clock.GetUtcNow();
             var data = await blobs.CreateUploadAsync(Id);
-            await index.AddUploadAsync(Id, repository.Value, now);
+            await index.AddUploadAsync(Id, repository, now);
             state.State = new UploadSessionState
             {
                 Repository = repository, StartedAt = now, LastActivity = now, Algorithm = algorithm, Owner = owner, CountedAgainst = counted,
@@ -115,7 +115,7 @@ public sealed class UploadSessionGrain(
     {
         EnsureLease(leaseId);
         var data = new BlobUploadState(size, storeResume);
-        try { await index.CommitBlobAsync(digest.ToString(), size, ct => blobs.CommitUploadAsync(Id, data, digest, ct)); }
+        try { await index.CommitBlobAsync(digest, size, ct => blobs.CommitUploadAsync(Id, data, digest, ct)); }
         catch (UploadBusyException)
         {
             // A writer whose lease was taken over still has the data open: its bytes may be in it. Not now.

@@ -1,3 +1,4 @@
+using OrleansRegistry.Core;
 using OrleansRegistry.Server.Security.Authorization;
 using OrleansRegistry.Storage.Index;
 
@@ -11,10 +12,11 @@ public static class CatalogEndpoints
         var (limit, last) = RequestArguments.Page(context.Request);
         // With authentication on, only the repositories the caller may pull (docs/security.md#access-rules).
         var policy = context.RequestServices.GetService<AccessPolicy>();
-        var page = limit == 0 ? []
+        IReadOnlyList<RepositoryName> page = limit == 0 ? []
             : policy is null ? await index.ListRepositoriesAsync(last, limit + 1, context.RequestAborted)
             : await VisibleRepositories.ListAsync(index, policy, context.User, last, limit + 1, context.RequestAborted);
-        return TypedResults.Json(new Catalog(Pagination.TakePage(context, page, limit, "/v2/_catalog")));
+        var names = Pagination.TakePage(context, page, limit, "/v2/_catalog", name => name.Value);
+        return TypedResults.Json(new Catalog(names.Select(name => name.Value).ToList()));
     }
 
     private sealed record Catalog(IReadOnlyList<string> Repositories);

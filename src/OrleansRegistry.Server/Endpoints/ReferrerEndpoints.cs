@@ -15,10 +15,10 @@ public static class ReferrerEndpoints
         var subject = RequestArguments.RequireDigest(route.Argument);
         var artifactType = context.Request.Query["artifactType"].ToString();
         var filter = artifactType.Length > 0 ? artifactType : null;
-        var referrers = await index.ListReferrersAsync(route.Repository.Value, subject.ToString(), filter, context.RequestAborted);
+        var referrers = await index.ListReferrersAsync(route.Repository, subject, filter, context.RequestAborted);
         if (filter is not null) context.Response.Headers[RegistryHeaders.OciFiltersApplied] = "artifactType";
 
-        var manifests = referrers.Select(r => new ReferrerDescriptor(r.MediaType, r.Digest, r.Size, r.ArtifactType,
+        var manifests = referrers.Select(r => new ReferrerDescriptor(r.MediaType, r.Digest.ToString(), r.Size, r.ArtifactType,
             r.Annotations is { Count: > 0 } ? r.Annotations : null)).ToList();
         return TypedResults.Json(new ReferrersIndex(2, MediaTypes.OciIndex, manifests), contentType: MediaTypes.OciIndex);
     }

@@ -11,13 +11,13 @@ public static class TagEndpoints
     {
         var (limit, last) = RequestArguments.Page(context.Request);
         var ct = context.RequestAborted;
-        var page = limit == 0 ? [] : await index.ListTagsAsync(route.Repository.Value, last, limit + 1, ct);
+        var page = limit == 0 ? [] : await index.ListTagsAsync(route.Repository, last, limit + 1, ct);
         // A page with tags proves the repository exists; only an empty one costs a second query.
-        if (page.Count == 0 && !await index.RepositoryExistsAsync(route.Repository.Value, ct))
+        if (page.Count == 0 && !await index.RepositoryExistsAsync(route.Repository, ct))
             throw new RegistryException(ErrorCatalog.NameUnknown, $"repository {route.Repository} is not known to this registry",
                 new { name = route.Repository.Value });
-        var tags = Pagination.TakePage(context, page, limit, $"/v2/{route.Repository}/tags/list");
-        return TypedResults.Json(new TagList(route.Repository.Value, tags));
+        var tags = Pagination.TakePage(context, page, limit, $"/v2/{route.Repository}/tags/list", tag => tag.Value);
+        return TypedResults.Json(new TagList(route.Repository.Value, tags.Select(tag => tag.Value).ToList()));
     }
 
     private sealed record TagList(string Name, IReadOnlyList<string> Tags);

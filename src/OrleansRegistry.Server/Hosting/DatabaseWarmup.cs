@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansRegistry.Core;
 using OrleansRegistry.Storage.Index;
 
 namespace OrleansRegistry.Server.Hosting;
@@ -12,7 +13,8 @@ namespace OrleansRegistry.Server.Hosting;
 public sealed class DatabaseWarmup(IRegistryIndex index, IOptions<RegistryOptions> options, ILogger<DatabaseWarmup> logger)
     : IHostedService
 {
-    private const string NoSuchName = "warmup/none";
+    private static readonly RepositoryName NoSuchName = RepositoryName.Parse("warmup/none");
+    private static readonly Digest NoSuchDigest = Digest.Compute([]);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -23,10 +25,10 @@ public sealed class DatabaseWarmup(IRegistryIndex index, IOptions<RegistryOption
                 await index.ListTagsAsync(NoSuchName, null, 1, cancellationToken);
                 await index.ListTagsAsync(NoSuchName, "a", 1, cancellationToken);
                 await index.RepositoryExistsAsync(NoSuchName, cancellationToken);
-                await index.ListRepositoriesAsync(NoSuchName, 1, cancellationToken);
-                await index.GetTagAsync(NoSuchName, "latest", cancellationToken);
-                await index.GetBlobLinkAsync(NoSuchName, "sha256:0", cancellationToken);
-                await index.GetManifestAsync(NoSuchName, "sha256:0", cancellationToken);
+                await index.ListRepositoriesAsync(NoSuchName.Value, 1, cancellationToken);
+                await index.GetTagAsync(NoSuchName, Tag.Parse("latest"), cancellationToken);
+                await index.GetBlobLinkAsync(NoSuchName, NoSuchDigest, cancellationToken);
+                await index.GetManifestAsync(NoSuchName, NoSuchDigest, cancellationToken);
             }));
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)

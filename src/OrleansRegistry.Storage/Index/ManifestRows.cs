@@ -1,10 +1,12 @@
+using OrleansRegistry.Core;
+
 namespace OrleansRegistry.Storage.Index;
 
 /// <summary>A manifest's row (sql/11-storage-lifecycle.sql `manifests`): the bytes exactly as pushed.</summary>
-public sealed record ManifestRow(string Digest, string MediaType, byte[] Content, string? Subject, DateTimeOffset CreatedAt);
+public sealed record ManifestRow(Digest Digest, string MediaType, byte[] Content, Digest? Subject, DateTimeOffset CreatedAt);
 
 /// <summary>One row of `manifest_references`: what a manifest references, with the size its descriptor gives.</summary>
-public sealed record ManifestReference(string Kind, string Digest, long Size)
+public sealed record ManifestReference(string Kind, Digest Digest, long Size)
 {
     /// <summary>A blob (config, layer, artifact blob): must be linked into the repository.</summary>
     public const string Blob = "blob";
@@ -21,13 +23,13 @@ public sealed record ManifestReference(string Kind, string Digest, long Size)
 /// has a subject) and the tag (when pushed by tag).
 /// </summary>
 public sealed record ManifestWrite(
-    string Digest,
+    Digest Digest,
     string MediaType,
     byte[] Content,
     IReadOnlyList<ManifestReference> References,
     ReferrerRecord? Referrer,
-    string? Subject,
-    string? Tag)
+    Digest? Subject,
+    Tag? Tag)
 {
     /// <summary>
     /// False only for a manifest already stored before (moved from grain state into its row): its references are
@@ -37,7 +39,7 @@ public sealed record ManifestWrite(
 }
 
 /// <summary>What a manifest PUT did: the stored row, or the blobs and child manifests that are missing (nothing written).</summary>
-public sealed record ManifestPutResult(ManifestRow? Stored, IReadOnlyList<string> Missing)
+public sealed record ManifestPutResult(ManifestRow? Stored, IReadOnlyList<Digest> Missing)
 {
-    public static ManifestPutResult Refused(IReadOnlyList<string> missing) => new(null, missing);
+    public static ManifestPutResult Refused(IReadOnlyList<Digest> missing) => new(null, missing);
 }

@@ -1,4 +1,5 @@
 using Npgsql;
+using OrleansRegistry.Core;
 
 namespace OrleansRegistry.Storage.Index;
 
@@ -10,7 +11,7 @@ namespace OrleansRegistry.Storage.Index;
 /// </summary>
 public sealed partial class PostgresRegistryIndex
 {
-    public async Task CommitBlobAsync(string digest, long size, Func<CancellationToken, Task> commitToStore, CancellationToken ct = default)
+    public async Task CommitBlobAsync(Digest digest, long size, Func<CancellationToken, Task> commitToStore, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         ArgumentNullException.ThrowIfNull(commitToStore);
@@ -31,7 +32,7 @@ public sealed partial class PostgresRegistryIndex
         await transaction.CommitAsync(ct).ConfigureAwait(false);
     }
 
-    public async Task<bool> LinkBlobAsync(string repository, string digest, long size, CancellationToken ct = default)
+    public async Task<bool> LinkBlobAsync(RepositoryName repository, Digest digest, long size, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         // One statement: the UPDATE locks the blob's row (waiting for a collector that holds it, then re-checking

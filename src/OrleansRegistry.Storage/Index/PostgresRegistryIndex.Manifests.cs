@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using OrleansRegistry.Core;
 
 namespace OrleansRegistry.Storage.Index;
 
@@ -9,19 +10,19 @@ namespace OrleansRegistry.Storage.Index;
 /// </summary>
 public sealed partial class PostgresRegistryIndex
 {
-    public async Task<ManifestRow?> GetManifestAsync(string repository, string digest, CancellationToken ct = default)
+    public async Task<ManifestRow?> GetManifestAsync(RepositoryName repository, Digest digest, CancellationToken ct = default)
     {
         await using var cmd = _dataSource.CreateCommand("""
-            SELECT digest, media_type, content, subject, created_at FROM manifests
+            SELECT media_type, content, subject, created_at FROM manifests
             WHERE repository = @repository AND digest = @digest
             """);
         cmd.Parameters.Add(Text("repository", repository));
         cmd.Parameters.Add(Text("digest", digest));
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadManifest(reader) : null;
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadManifest(digest, reader) : null;
     }
 
-    public async Task<ManifestPutResult> PutManifestAsync(string repository, ManifestWrite manifest, CancellationToken ct = default)
+    public async Task<ManifestPutResult> PutManifestAsync(RepositoryName repository, ManifestWrite manifest, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -39,8 +40,8 @@ public sealed partial class PostgresRegistryIndex
             ORDER BY digest FOR SHARE
             """, repository, Referenced(manifest, ManifestReference.Manifest), ct).ConfigureAwait(false);
         var missing = manifest.References
-            .Where(r => r.Kind == ManifestReference.Blob && !linked.ContainsKey(r.Digest)
-                        || r.Kind == ManifestReference.Manifest && !children.ContainsKey(r.Digest))
+            .Where(r => r.Kind == ManifestReference.Blob && !linked.ContainsKey(r.Digest.ToString())
+                        || r.Kind == ManifestReference.Manifest && !children.ContainsKey(r.Digest.ToString()))
             .Select(r => r.Digest).Distinct().ToList();
         if (manifest.RequireReferences && missing.Count > 0)
         {
@@ -60,22 +61,22 @@ public sealed partial class PostgresRegistryIndex
                     -- the same digest and type: the bytes stay as first pushed (schema1 signatures may differ)
                     content = CASE WHEN manifests.media_type = EXCLUDED.media_type THEN manifests.content ELSE EXCLUDED.content END,
                     subject = EXCLUDED.subject
-            RETURNING digest, media_type, content, subject, created_at
+            RETURNING media_type, content, subject, created_at
             """, connection, transaction))
         {
             insert.Parameters.Add(Text("repository", repository));
             insert.Parameters.Add(Text("digest", manifest.Digest));
             insert.Parameters.Add(Text("media_type", manifest.MediaType));
             insert.Parameters.Add(new NpgsqlParameter<byte[]>("content", NpgsqlDbType.Bytea) { TypedValue = manifest.Content });
-            insert.Parameters.Add(NullableText("subject", manifest.Subject));
+            insert.Parameters.Add(NullableText("subject", manifest.Subject?.ToString()));
             await using var reader = await insert.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await reader.ReadAsync(ct).ConfigureAwait(false);
-            stored = ReadManifest(reader);
+            stored = ReadManifest(manifest.Digest, reader);
         }
 
         // A blob descriptor without a size (schema1 records none) takes the size of the link.
         var references = manifest.References
-            .Select(r => r.Kind == ManifestReference.Blob && r.Size == 0 && linked.TryGetValue(r.Digest, out var size) ? r with { Size = size } : r)
+            .Select(r => r.Kind == ManifestReference.Blob && r.Size == 0 && linked.TryGetValue(r.Digest.ToString(), out var size) ? r with { Size = size } : r)
             .ToList();
         await using (var write = new NpgsqlCommand("""
             WITH old AS (
@@ -88,7 +89,7 @@ public sealed partial class PostgresRegistryIndex
         {
             write.Parameters.Add(Text("repository", repository));
             write.Parameters.Add(Text("digest", manifest.Digest));
-            write.Parameters.Add(new NpgsqlParameter<string[]>("digests", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = references.Select(r => r.Digest).ToArray() });
+            write.Parameters.Add(new NpgsqlParameter<string[]>("digests", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = references.Select(r => r.Digest.ToString()).ToArray() });
             write.Parameters.Add(new NpgsqlParameter<string[]>("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = references.Select(r => r.Kind).ToArray() });
             write.Parameters.Add(new NpgsqlParameter<long[]>("sizes", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = references.Select(r => r.Size).ToArray() });
             await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -112,7 +113,7 @@ public sealed partial class PostgresRegistryIndex
         return new ManifestPutResult(stored, missing);
     }
 
-    public async Task<IReadOnlyList<string>?> DeleteManifestAsync(string repository, string digest, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Tag>?> DeleteManifestAsync(RepositoryName repository, Digest digest, CancellationToken ct = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -127,7 +128,7 @@ public sealed partial class PostgresRegistryIndex
         return tags;
     }
 
-    public async Task<bool> DeleteUnreferencedManifestAsync(string repository, string digest, DateTimeOffset createdBefore,
+    public async Task<bool> DeleteUnreferencedManifestAsync(RepositoryName repository, Digest digest, DateTimeOffset createdBefore,
         CancellationToken ct = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -172,8 +173,8 @@ public sealed partial class PostgresRegistryIndex
     }
 
     /// <summary>Deletes the manifest's rows inside <paramref name="transaction"/>; the removed tags, or null when absent.</summary>
-    private static async Task<IReadOnlyList<string>?> DeleteRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        string repository, string digest, CancellationToken ct)
+    private static async Task<IReadOnlyList<Tag>?> DeleteRowsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        RepositoryName repository, Digest digest, CancellationToken ct)
     {
         await using (var manifest = new NpgsqlCommand("""
             WITH deleted AS (
@@ -196,15 +197,18 @@ public sealed partial class PostgresRegistryIndex
         await using var tags = new NpgsqlCommand(DeleteTagsPointingToSql, connection, transaction);
         tags.Parameters.Add(Text("repository", repository));
         tags.Parameters.Add(Text("digest", digest));
-        return await ReadStringsAsync(tags, ct).ConfigureAwait(false);
+        return await ReadAllAsync(tags, static tag => Tag.Parse(tag), ct).ConfigureAwait(false);
     }
 
     private static string[] Referenced(ManifestWrite manifest, string kind) =>
-        manifest.References.Where(r => r.Kind == kind).Select(r => r.Digest).Distinct().Order(StringComparer.Ordinal).ToArray();
+        manifest.References.Where(r => r.Kind == kind).Select(r => r.Digest.ToString()).Distinct().Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>Runs a locking SELECT of (digest, size) rows for <paramref name="digests"/>; none asked, no round trip.</summary>
+    /// <summary>
+    /// Runs a locking SELECT of (digest, size) rows for <paramref name="digests"/>; none asked, no round trip. Keyed by
+    /// the digests' text, which is what the caller looks them up by (a digest's text is kept inside it).
+    /// </summary>
     private static async Task<Dictionary<string, long>> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        string sql, string repository, string[] digests, CancellationToken ct)
+        string sql, RepositoryName repository, string[] digests, CancellationToken ct)
     {
         var found = new Dictionary<string, long>(StringComparer.Ordinal);
         if (digests.Length == 0) return found;
@@ -216,10 +220,14 @@ public sealed partial class PostgresRegistryIndex
         return found;
     }
 
-    private static ManifestRow ReadManifest(NpgsqlDataReader reader) => new(
+    /// <summary>
+    /// A row of (media_type, content, subject, created_at) of manifest <paramref name="digest"/>: the digest the query
+    /// asked for is the row's, so it is not read back and parsed again.
+    /// </summary>
+    private static ManifestRow ReadManifest(Digest digest, NpgsqlDataReader reader) => new(
+        digest,
         reader.GetString(0),
-        reader.GetString(1),
-        reader.GetFieldValue<byte[]>(2),
-        reader.IsDBNull(3) ? null : reader.GetString(3),
-        reader.GetFieldValue<DateTimeOffset>(4));
+        reader.GetFieldValue<byte[]>(1),
+        reader.IsDBNull(2) ? null : Digest.Parse(reader.GetString(2)),
+        reader.GetFieldValue<DateTimeOffset>(3));
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using OrleansRegistry.Core;
 
 namespace OrleansRegistry.Storage.Index;
 
@@ -20,7 +21,7 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         _dataSource = dataSource;
     }
 
-    public async Task EnsureRepositoryAsync(string repository, CancellationToken ct = default)
+    public async Task EnsureRepositoryAsync(RepositoryName repository, CancellationToken ct = default)
     {
         await using var cmd = _dataSource.CreateCommand(
             "INSERT INTO repositories (name) VALUES (@repository) ON CONFLICT (name) DO NOTHING");
@@ -28,7 +29,7 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    public async Task<bool> RepositoryExistsAsync(string repository, CancellationToken ct = default)
+    public async Task<bool> RepositoryExistsAsync(RepositoryName repository, CancellationToken ct = default)
     {
         await using var cmd = _dataSource.CreateCommand(
             "SELECT EXISTS (SELECT 1 FROM repositories WHERE name = @repository)");
@@ -36,7 +37,7 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
-    public async Task<IReadOnlyList<string>> ListRepositoriesAsync(string? last, int limit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<RepositoryName>> ListRepositoriesAsync(string? last, int limit, CancellationToken ct = default)
     {
         if (CheckLimit(limit) == 0)
         {
@@ -54,26 +55,26 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         }
 
         cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-        return await ReadStringsAsync(cmd, ct).ConfigureAwait(false);
+        return await ReadAllAsync(cmd, static name => RepositoryName.Parse(name), ct).ConfigureAwait(false);
     }
 
-    public async Task<string?> GetTagAsync(string repository, string tag, CancellationToken ct = default)
+    public async Task<Digest?> GetTagAsync(RepositoryName repository, Tag tag, CancellationToken ct = default)
     {
         await using var cmd = _dataSource.CreateCommand(
             "SELECT digest FROM tags WHERE repository = @repository AND tag = @tag");
         cmd.Parameters.Add(Text("repository", repository));
         cmd.Parameters.Add(Text("tag", tag));
-        return (string?)await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is string digest ? Digest.Parse(digest) : null;
     }
 
-    public async Task PutTagAsync(string repository, string tag, string digest, CancellationToken ct = default)
+    public async Task PutTagAsync(RepositoryName repository, Tag tag, Digest digest, CancellationToken ct = default)
     {
         await using var cmd = _dataSource.CreateCommand();
         PutTagCommand(cmd, repository, tag, digest);
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static void PutTagCommand(NpgsqlCommand cmd, string repository, string tag, string digest)
+    private static void PutTagCommand(NpgsqlCommand cmd, RepositoryName repository, Tag tag, Digest digest)
     {
         // A tagged repository exists: record it in the same statement so the catalog can never miss it.
         // Re-putting the same digest writes nothing (no dead tuple, updated_at keeps the real move time).
@@ -91,7 +92,7 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         cmd.Parameters.Add(Text("digest", digest));
     }
 
-    public async Task<bool> DeleteTagAsync(string repository, string tag, CancellationToken ct = default)
+    public async Task<bool> DeleteTagAsync(RepositoryName repository, Tag tag, CancellationToken ct = default)
     {
         await using var cmd = _dataSource.CreateCommand(
             "DELETE FROM tags WHERE repository = @repository AND tag = @tag");
@@ -108,7 +109,7 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         SELECT tag FROM deleted ORDER BY tag
         """;
 
-    public async Task<IReadOnlyList<string>> ListTagsAsync(string repository, string? last, int limit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Tag>> ListTagsAsync(RepositoryName repository, string? last, int limit, CancellationToken ct = default)
     {
         if (CheckLimit(limit) == 0)
         {
@@ -126,10 +127,10 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         }
 
         cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-        return await ReadStringsAsync(cmd, ct).ConfigureAwait(false);
+        return await ReadAllAsync(cmd, static tag => Tag.Parse(tag), ct).ConfigureAwait(false);
     }
 
-    public async Task<long?> GetBlobLinkAsync(string repository, string digest, CancellationToken ct = default)
+    public async Task<long?> GetBlobLinkAsync(RepositoryName repository, Digest digest, CancellationToken ct = default)
     {
         await using var cmd = _dataSource.CreateCommand(
             "SELECT size FROM blob_links WHERE repository = @repository AND digest = @digest");
@@ -138,7 +139,7 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         return (long?)await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
     }
 
-    public async Task<bool> UnlinkBlobAsync(string repository, string digest, CancellationToken ct = default)
+    public async Task<bool> UnlinkBlobAsync(RepositoryName repository, Digest digest, CancellationToken ct = default)
     {
         await using var cmd = _dataSource.CreateCommand(
             "DELETE FROM blob_links WHERE repository = @repository AND digest = @digest");
@@ -147,7 +148,7 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
     }
 
-    public async Task AddReferrerAsync(string repository, string subject, ReferrerRecord referrer, CancellationToken ct = default)
+    public async Task AddReferrerAsync(RepositoryName repository, Digest subject, ReferrerRecord referrer, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(referrer);
         await using var cmd = _dataSource.CreateCommand();
@@ -155,7 +156,7 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static void AddReferrerCommand(NpgsqlCommand cmd, string repository, string subject, ReferrerRecord referrer)
+    private static void AddReferrerCommand(NpgsqlCommand cmd, RepositoryName repository, Digest subject, ReferrerRecord referrer)
     {
         cmd.CommandText = """
             INSERT INTO referrers (repository, subject, digest, media_type, size, artifact_type, annotations)
@@ -180,7 +181,7 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         });
     }
 
-    public async Task RemoveReferrerAsync(string repository, string referrerDigest, CancellationToken ct = default)
+    public async Task RemoveReferrerAsync(RepositoryName repository, Digest referrerDigest, CancellationToken ct = default)
     {
         await using var cmd = _dataSource.CreateCommand(
             "DELETE FROM referrers WHERE repository = @repository AND digest = @digest");
@@ -190,7 +191,7 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
     }
 
     public async Task<IReadOnlyList<ReferrerRecord>> ListReferrersAsync(
-        string repository, string subject, string? artifactType, CancellationToken ct = default)
+        RepositoryName repository, Digest subject, string? artifactType, CancellationToken ct = default)
     {
         await using var cmd = _dataSource.CreateCommand("""
             SELECT digest, media_type, size, artifact_type, annotations::text
@@ -208,7 +209,7 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
             result.Add(new ReferrerRecord(
-                reader.GetString(0),
+                Digest.Parse(reader.GetString(0)),
                 reader.GetString(1),
                 reader.GetInt64(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3),
@@ -218,7 +219,7 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         return result;
     }
 
-    public async Task AddUploadAsync(string uploadId, string repository, DateTimeOffset startedAt, CancellationToken ct = default)
+    public async Task AddUploadAsync(string uploadId, RepositoryName repository, DateTimeOffset startedAt, CancellationToken ct = default)
     {
         await using var cmd = _dataSource.CreateCommand("""
             INSERT INTO upload_sessions (id, repository, started_at, last_activity)
@@ -281,6 +282,13 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         return new NpgsqlParameter<string>(name, NpgsqlDbType.Text) { TypedValue = value };
     }
 
+    private static NpgsqlParameter<string> Text(string name, RepositoryName value) => Text(name, value.Value);
+
+    private static NpgsqlParameter<string> Text(string name, Tag value) => Text(name, value.Value);
+
+    // The digest's canonical text is kept inside it: no string is built here.
+    private static NpgsqlParameter<string> Text(string name, Digest value) => Text(name, value.ToString());
+
     private static NpgsqlParameter NullableText(string name, string? value) =>
         new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
 
@@ -288,13 +296,17 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
     private static NpgsqlParameter<DateTimeOffset> Timestamp(string name, DateTimeOffset value) =>
         new(name, NpgsqlDbType.TimestampTz) { TypedValue = value.ToUniversalTime() };
 
-    private static async Task<IReadOnlyList<string>> ReadStringsAsync(NpgsqlCommand cmd, CancellationToken ct)
+    private static Task<IReadOnlyList<string>> ReadStringsAsync(NpgsqlCommand cmd, CancellationToken ct) =>
+        ReadAllAsync(cmd, static value => value, ct);
+
+    /// <summary>The first column of every row, made typed here (<paramref name="parse"/>), where it leaves the SQL.</summary>
+    private static async Task<IReadOnlyList<T>> ReadAllAsync<T>(NpgsqlCommand cmd, Func<string, T> parse, CancellationToken ct)
     {
-        var result = new List<string>();
+        var result = new List<T>();
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            result.Add(reader.GetString(0));
+            result.Add(parse(reader.GetString(0)));
         }
 
         return result;

@@ -108,8 +108,8 @@ public sealed class KubernetesManifestTests
         Assert.Equal(image, _k8s.JobContainer["image"].Text);
         Assert.Equal(3, _k8s.Deployment["spec"]["replicas"].Int);
 
-        Assert.Equal(new[] { SchemaMigration.Command }, _k8s.JobContainer["args"].Items.Select(a => a.Text));
-        Assert.Equal(new[] { SchemaMigration.Command, "--wait" }, _k8s.InitContainer["args"].Items.Select(a => a.Text).Take(2));
+        Assert.Equal(new[] { SchemaScriptRunner.Command }, _k8s.JobContainer["args"].Items.Select(a => a.Text));
+        Assert.Equal(new[] { SchemaScriptRunner.Command, "--wait" }, _k8s.InitContainer["args"].Items.Select(a => a.Text).Take(2));
         Assert.False(_k8s.SiloContainer["args"].Exists || _k8s.SiloContainer["command"].Exists, "the silo container should run the image's entry point as it is");
     }
 

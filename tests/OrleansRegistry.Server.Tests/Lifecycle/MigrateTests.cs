@@ -21,7 +21,7 @@ public sealed class MigrateTests : IDisposable
     {
         var connectionString = await EmptyDatabaseAsync("migrate");
 
-        var first = await RunAsync(connectionString, SchemaMigration.Command);
+        var first = await RunAsync(connectionString, SchemaScriptRunner.Command);
         Assert.True(first.ExitCode == 0, $"migrate failed:\n{first.Stderr}\n{first.StdoutText}");
         foreach (var script in PostgresServer.SqlScripts)
             Assert.Contains($"applied {Path.GetFileName(script)}", first.StdoutText);
@@ -36,7 +36,7 @@ public sealed class MigrateTests : IDisposable
         Assert.True(await ScalarAsync<long>(connectionString, "SELECT count(*) FROM OrleansQuery") > 10);
 
         // Applied again (a rerun Job, a second version of it): no error, nothing duplicated.
-        var second = await RunAsync(connectionString, SchemaMigration.Command);
+        var second = await RunAsync(connectionString, SchemaScriptRunner.Command);
         Assert.True(second.ExitCode == 0, $"second migrate failed:\n{second.Stderr}");
         Assert.Equal(PostgresServer.SqlScripts.Count, await ScalarAsync<long>(connectionString, "SELECT count(*) FROM schema_scripts"));
 
@@ -56,14 +56,14 @@ public sealed class MigrateTests : IDisposable
         var connectionString = await EmptyDatabaseAsync("migrate_wait");
 
         // Nothing applied: the wait gives up at its timeout, naming what it waited for.
-        var early = await RunAsync(connectionString, SchemaMigration.Command, "--wait", "--timeout", "3");
+        var early = await RunAsync(connectionString, SchemaScriptRunner.Command, "--wait", "--timeout", "3");
         Assert.Equal(1, early.ExitCode);
         Assert.Contains("timed out", early.Stderr);
         Assert.Contains("10-registry.sql", early.StdoutText);
 
         // A wait already running when the Job migrates returns once the scripts are recorded.
-        var waiting = RunAsync(connectionString, SchemaMigration.Command, "--wait", "--timeout", "120");
-        var migrate = await RunAsync(connectionString, SchemaMigration.Command);
+        var waiting = RunAsync(connectionString, SchemaScriptRunner.Command, "--wait", "--timeout", "120");
+        var migrate = await RunAsync(connectionString, SchemaScriptRunner.Command);
         Assert.True(migrate.ExitCode == 0, migrate.Stderr);
         var waited = await waiting;
         Assert.True(waited.ExitCode == 0, $"wait failed:\n{waited.Stderr}\n{waited.StdoutText}");
@@ -71,7 +71,7 @@ public sealed class MigrateTests : IDisposable
 
         // A script recorded with other content (an older image's version) is not this binary's schema.
         await ExecuteAsync(connectionString, "UPDATE schema_scripts SET sha256 = 'older' WHERE file_name = '10-registry.sql'");
-        var stale = await RunAsync(connectionString, SchemaMigration.Command, "--wait", "--timeout", "3");
+        var stale = await RunAsync(connectionString, SchemaScriptRunner.Command, "--wait", "--timeout", "3");
         Assert.Equal(1, stale.ExitCode);
         Assert.Contains("10-registry.sql", stale.StdoutText);
         Assert.DoesNotContain("00-orleans-main.sql", stale.StdoutText);
@@ -82,16 +82,16 @@ public sealed class MigrateTests : IDisposable
     {
         var server = await PostgresServer.GetAsync();
         var missingDatabase = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Database = $"absent_{Guid.NewGuid():N}" }.ConnectionString;
-        var absent = await RunAsync(missingDatabase, SchemaMigration.Command);
+        var absent = await RunAsync(missingDatabase, SchemaScriptRunner.Command);
         Assert.Equal(1, absent.ExitCode);
         Assert.Contains("migrate: cannot connect to PostgreSQL", absent.Stderr);
         Assert.Contains("does not exist", absent.Stderr);
 
-        var unset = await RunAsync("", SchemaMigration.Command);
+        var unset = await RunAsync("", SchemaScriptRunner.Command);
         Assert.Equal(1, unset.ExitCode);
         Assert.Contains("ConnectionStrings__Registry", unset.Stderr);
 
-        var usage = await RunAsync(missingDatabase, SchemaMigration.Command, "--frobnicate");
+        var usage = await RunAsync(missingDatabase, SchemaScriptRunner.Command, "--frobnicate");
         Assert.Equal(2, usage.ExitCode);
         Assert.Contains("usage:", usage.Stderr);
     }

@@ -1,4 +1,5 @@
 using Npgsql;
+using OrleansRegistry.Core;
 using OrleansRegistry.Storage.Index;
 using OrleansRegistry.TestSupport;
 
@@ -12,9 +13,9 @@ public sealed class BlobProtocolTests(PostgresDatabaseFixture db) : IClassFixtur
 {
     private readonly PostgresRegistryIndex _index = new(db.DataSource);
 
-    private static string NewRepository(string name) => $"t{Guid.NewGuid():N}/{name}";
+    private static RepositoryName NewRepository(string name) => RepositoryName.Parse($"t{Guid.NewGuid():N}/{name}");
 
-    private static string NewDigest() => $"sha256:{Guid.NewGuid():N}{Guid.NewGuid():N}";
+    private static Digest NewDigest() => Digest.Parse($"sha256:{Guid.NewGuid():N}{Guid.NewGuid():N}");
 
     [Fact]
     public async Task A_blob_that_was_never_committed_is_not_linked()

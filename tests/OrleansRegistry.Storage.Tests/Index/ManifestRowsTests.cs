@@ -1,4 +1,5 @@
 using Npgsql;
+using OrleansRegistry.Core;
 using OrleansRegistry.Storage.Index;
 using OrleansRegistry.TestSupport;
 
@@ -16,9 +17,9 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
 
     private readonly PostgresRegistryIndex _index = new(db.DataSource);
 
-    private static string NewRepository(string name) => $"t{Guid.NewGuid():N}/{name}";
+    private static RepositoryName NewRepository(string name) => RepositoryName.Parse($"t{Guid.NewGuid():N}/{name}");
 
-    private static string NewDigest() => $"sha256:{Guid.NewGuid():N}{Guid.NewGuid():N}";
+    private static Digest NewDigest() => Digest.Parse($"sha256:{Guid.NewGuid():N}{Guid.NewGuid():N}");
 
     [Fact]
     public async Task A_put_with_a_missing_blob_writes_nothing_and_names_what_is_missing()
@@ -27,14 +28,14 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
         var (config, present, absent, manifest) = (NewDigest(), NewDigest(), NewDigest(), NewDigest());
         await CommitAndLinkAsync(repo, config, 10);
         await CommitAndLinkAsync(repo, present, 20);
-        var write = Image(manifest, config, present, absent) with { Tag = "v1" };
+        var write = Image(manifest, config, present, absent) with { Tag = Tag.Parse("v1") };
 
         var result = await _index.PutManifestAsync(repo, write);
 
         Assert.Null(result.Stored);
         Assert.Equal([absent], result.Missing);
         Assert.Null(await _index.GetManifestAsync(repo, manifest));
-        Assert.Null(await _index.GetTagAsync(repo, "v1"));
+        Assert.Null(await _index.GetTagAsync(repo, Tag.Parse("v1")));
         Assert.Empty(await ReferencesAsync(repo, manifest));
 
         // A blob linked into another repository does not count.
@@ -52,14 +53,14 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
         await CommitAndLinkAsync(repo, layer1, 20);
         await CommitAndLinkAsync(repo, layer2, 30);
 
-        var result = await _index.PutManifestAsync(repo, Image(manifest, config, layer1, layer2) with { Tag = "latest" });
+        var result = await _index.PutManifestAsync(repo, Image(manifest, config, layer1, layer2) with { Tag = Tag.Parse("latest") });
 
         Assert.NotNull(result.Stored);
         Assert.Equal(ImageType, result.Stored.MediaType);
-        Assert.Equal(manifest, await _index.GetTagAsync(repo, "latest"));
+        Assert.Equal(manifest, await _index.GetTagAsync(repo, Tag.Parse("latest")));
         Assert.True(await _index.RepositoryExistsAsync(repo));
         Assert.Equal(
-            new[] { ("blob", config, 10L), ("blob", layer1, 20L), ("blob", layer2, 30L) }.Order(),
+            new[] { ("blob", config.ToString(), 10L), ("blob", layer1.ToString(), 20L), ("blob", layer2.ToString(), 30L) }.Order(),
             (await ReferencesAsync(repo, manifest)).Order());
         var row = await _index.GetManifestAsync(repo, manifest);
         Assert.Equal(Bytes(manifest), row!.Content);
@@ -80,7 +81,7 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
         Assert.NotNull((await _index.PutManifestAsync(repo, Image(child, config, layer))).Stored);
         Assert.NotNull((await _index.PutManifestAsync(repo, write)).Stored);
 
-        Assert.Equal([("manifest", child, 500L)], await ReferencesAsync(repo, index));
+        Assert.Equal([("manifest", child.ToString(), 500L)], await ReferencesAsync(repo, index));
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
         var result = await _index.PutManifestAsync(repo, write);
 
         Assert.Equal(subject, result.Stored!.Subject);
-        Assert.Equal(new[] { ("blob", blob, 40L), ("subject", subject, 999L) }.Order(), (await ReferencesAsync(repo, artifact)).Order());
+        Assert.Equal(new[] { ("blob", blob.ToString(), 40L), ("subject", subject.ToString(), 999L) }.Order(), (await ReferencesAsync(repo, artifact)).Order());
         Assert.Equal([artifact], (await _index.ListReferrersAsync(repo, subject, null)).Select(r => r.Digest));
     }
 
@@ -112,7 +113,7 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
 
         Assert.NotNull((await _index.PutManifestAsync(repo, write)).Stored);
 
-        Assert.Equal([("blob", layer, 77L)], await ReferencesAsync(repo, manifest));
+        Assert.Equal([("blob", layer.ToString(), 77L)], await ReferencesAsync(repo, manifest));
     }
 
     [Fact]
@@ -123,10 +124,10 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
         var first = new ManifestWrite(manifest, ImageType, "first"u8.ToArray(), [], null, null, null);
 
         await _index.PutManifestAsync(repo, first);
-        var again = await _index.PutManifestAsync(repo, first with { Content = "second"u8.ToArray(), Tag = "t" });
+        var again = await _index.PutManifestAsync(repo, first with { Content = "second"u8.ToArray(), Tag = Tag.Parse("t") });
 
         Assert.Equal("first"u8.ToArray(), again.Stored!.Content);
-        Assert.Equal(manifest, await _index.GetTagAsync(repo, "t"));
+        Assert.Equal(manifest, await _index.GetTagAsync(repo, Tag.Parse("t")));
     }
 
     [Fact]
@@ -137,16 +138,16 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
         await CommitAndLinkAsync(repo, blob, 40);
         await _index.PutManifestAsync(repo, new ManifestWrite(artifact, ImageType, Bytes(artifact),
             [new ManifestReference(ManifestReference.Blob, blob, 40), new ManifestReference(ManifestReference.Subject, subject, 1)],
-            new ReferrerRecord(artifact, ImageType, 10, null, null), subject, "b"));
-        await _index.PutTagAsync(repo, "a", artifact);
-        await _index.PutManifestAsync(repo, new ManifestWrite(unrelated, ImageType, Bytes(unrelated), [], null, null, "keep"));
+            new ReferrerRecord(artifact, ImageType, 10, null, null), subject, Tag.Parse("b")));
+        await _index.PutTagAsync(repo, Tag.Parse("a"), artifact);
+        await _index.PutManifestAsync(repo, new ManifestWrite(unrelated, ImageType, Bytes(unrelated), [], null, null, Tag.Parse("keep")));
 
-        Assert.Equal(["a", "b"], await _index.DeleteManifestAsync(repo, artifact));
+        Assert.Equal([Tag.Parse("a"), Tag.Parse("b")], await _index.DeleteManifestAsync(repo, artifact));
 
         Assert.Null(await _index.GetManifestAsync(repo, artifact));
         Assert.Empty(await ReferencesAsync(repo, artifact));
         Assert.Empty(await _index.ListReferrersAsync(repo, subject, null));
-        Assert.Equal(["keep"], await _index.ListTagsAsync(repo, null, 10));
+        Assert.Equal([Tag.Parse("keep")], await _index.ListTagsAsync(repo, null, 10));
         Assert.Equal(40L, await _index.GetBlobLinkAsync(repo, blob)); // links are the collector's business
         Assert.Null(await _index.DeleteManifestAsync(repo, artifact));
     }
@@ -156,7 +157,7 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
     {
         var repo = NewRepository("atomic");
         var manifest = NewDigest();
-        await _index.PutManifestAsync(repo, new ManifestWrite(manifest, ImageType, Bytes(manifest), [], null, null, "doomed"));
+        await _index.PutManifestAsync(repo, new ManifestWrite(manifest, ImageType, Bytes(manifest), [], null, null, Tag.Parse("doomed")));
         await ExecuteAsync($"""
             CREATE FUNCTION refuse_tag_delete() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
@@ -169,7 +170,7 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
             Assert.Contains("refused by the test", failure.MessageText);
 
             Assert.NotNull(await _index.GetManifestAsync(repo, manifest));
-            Assert.Equal(manifest, await _index.GetTagAsync(repo, "doomed"));
+            Assert.Equal(manifest, await _index.GetTagAsync(repo, Tag.Parse("doomed")));
         }
         finally
         {
@@ -183,10 +184,10 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
         var repo = NewRepository("unreferenced");
         var (tagged, child, index, referrer, orphanReferrer, loose) = (NewDigest(), NewDigest(), NewDigest(), NewDigest(), NewDigest(), NewDigest());
         var absentSubject = NewDigest();
-        await PutEmptyAsync(repo, tagged, tag: "v1");
+        await PutEmptyAsync(repo, tagged, tag: Tag.Parse("v1"));
         await PutEmptyAsync(repo, child);
         await _index.PutManifestAsync(repo, new ManifestWrite(index, IndexType, Bytes(index),
-            [new ManifestReference(ManifestReference.Manifest, child, 1)], null, null, "idx"));
+            [new ManifestReference(ManifestReference.Manifest, child, 1)], null, null, Tag.Parse("idx")));
         await PutEmptyAsync(repo, referrer, subject: child);
         await PutEmptyAsync(repo, orphanReferrer, subject: absentSubject);
         await PutEmptyAsync(repo, loose);
@@ -221,7 +222,7 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
             await lockLinks.ExecuteNonQueryAsync();
 
         var put = _index.PutManifestAsync(repo, new ManifestWrite(manifest, ImageType, Bytes(manifest),
-            [new ManifestReference(ManifestReference.Blob, layer, 5)], null, null, "v1"));
+            [new ManifestReference(ManifestReference.Blob, layer, 5)], null, null, Tag.Parse("v1")));
         await PostgresLockWaits.WaitUntilBlockedAsync(db.DataSource);
         await using (var delete = new NpgsqlCommand($"DELETE FROM blob_links WHERE digest = '{layer}'", collector, sweep))
             await delete.ExecuteNonQueryAsync();
@@ -230,7 +231,7 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
         var result = await put;
         Assert.Equal([layer], result.Missing);
         Assert.Null(await _index.GetManifestAsync(repo, manifest));
-        Assert.Null(await _index.GetTagAsync(repo, "v1"));
+        Assert.Null(await _index.GetTagAsync(repo, Tag.Parse("v1")));
     }
 
     [Fact]
@@ -258,27 +259,27 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
         Assert.NotNull(await _index.GetManifestAsync(repo, child));
     }
 
-    private static ManifestWrite Image(string digest, string config, params string[] layers) => new(
+    private static ManifestWrite Image(Digest digest, Digest config, params Digest[] layers) => new(
         digest, ImageType, Bytes(digest),
         [new ManifestReference(ManifestReference.Blob, config, 10),
          .. layers.Select((l, i) => new ManifestReference(ManifestReference.Blob, l, 20 + 10 * i))],
         null, null, null);
 
-    private Task PutEmptyAsync(string repo, string digest, string? tag = null, string? subject = null) =>
+    private Task PutEmptyAsync(RepositoryName repo, Digest digest, Tag? tag = null, Digest? subject = null) =>
         _index.PutManifestAsync(repo, new ManifestWrite(digest, ImageType, Bytes(digest),
-            subject is null ? [] : [new ManifestReference(ManifestReference.Subject, subject, 1)],
+            subject is not { } s ? [] : [new ManifestReference(ManifestReference.Subject, s, 1)],
             subject is null ? null : new ReferrerRecord(digest, ImageType, 1, null, null), subject, tag));
 
-    private static byte[] Bytes(string digest) => System.Text.Encoding.UTF8.GetBytes($"{{\"for\":\"{digest}\"}}");
+    private static byte[] Bytes(Digest digest) => System.Text.Encoding.UTF8.GetBytes($"{{\"for\":\"{digest}\"}}");
 
-    private async Task CommitAndLinkAsync(string repo, string digest, long size)
+    private async Task CommitAndLinkAsync(RepositoryName repo, Digest digest, long size)
     {
         await _index.CommitBlobAsync(digest, size, _ => Task.CompletedTask);
         Assert.True(await _index.LinkBlobAsync(repo, digest, size));
     }
 
-    private Task<List<(string Kind, string Digest, long Size)>> ReferencesAsync(string repo, string manifest) =>
-        PostgresSql.ManifestReferencesAsync(db.ConnectionString, repo, manifest);
+    private Task<List<(string Kind, string Digest, long Size)>> ReferencesAsync(RepositoryName repo, Digest manifest) =>
+        PostgresSql.ManifestReferencesAsync(db.ConnectionString, repo.Value, manifest.ToString());
 
     private Task ExecuteAsync(string sql) => PostgresSql.ExecuteAsync(db.ConnectionString, sql);
 }

@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.TestingHost;
+using OrleansRegistry.Core;
 using OrleansRegistry.Storage.Index;
 
 namespace OrleansRegistry.TestSupport.Grains;
@@ -28,7 +29,7 @@ public class IndexGate : DispatchProxy
 
     protected override object? Invoke(MethodInfo? method, object?[]? args)
     {
-        var key = (method!.Name, args is [string repository, ..] ? repository : "");
+        var key = (method!.Name, args is [RepositoryName repository, ..] ? repository.Value : "");
         if (!Holds.TryRemove(key, out var hold)) return method.Invoke(_inner, args);
         // Same return type as the real method: a Task (or Task<T>) that completes once the hold is released.
         var run = typeof(IndexGate).GetMethod(nameof(RunAfter), BindingFlags.NonPublic | BindingFlags.Static)!;

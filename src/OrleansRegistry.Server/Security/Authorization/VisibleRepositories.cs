@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using OrleansRegistry.Core;
 using OrleansRegistry.Storage.Index;
 
 namespace OrleansRegistry.Server.Security.Authorization;
@@ -12,21 +13,21 @@ public static class VisibleRepositories
 {
     private const int Batch = 500;
 
-    public static async Task<IReadOnlyList<string>> ListAsync(IRegistryIndex index, AccessPolicy policy, ClaimsPrincipal user,
+    public static async Task<IReadOnlyList<RepositoryName>> ListAsync(IRegistryIndex index, AccessPolicy policy, ClaimsPrincipal user,
         string? last, int wanted, CancellationToken ct)
     {
-        var visible = new List<string>(Math.Min(wanted, Batch));
+        var visible = new List<RepositoryName>(Math.Min(wanted, Batch));
         var batchSize = Math.Max(wanted, Batch);
         while (visible.Count < wanted)
         {
             var batch = await index.ListRepositoriesAsync(last, batchSize, ct);
             foreach (var name in batch)
             {
-                if (policy.CanPull(user, name)) visible.Add(name);
+                if (policy.CanPull(user, name.Value)) visible.Add(name);
                 if (visible.Count == wanted) break;
             }
             if (batch.Count < batchSize) break;
-            last = batch[^1];
+            last = batch[^1].Value;
         }
         return visible;
     }

@@ -16,7 +16,7 @@ namespace OrleansRegistry.Server.Hosting;
 /// the DDL (which briefly locks the tables silos write) runs once per version instead of at every pod start.</para>
 /// Exit codes: 0 done, 1 failed or timed out (the message says why), 2 usage error.
 /// </summary>
-public static class SchemaMigration
+public static class SchemaScriptRunner
 {
     public const string Command = "migrate";
     private const string Usage = "usage: OrleansRegistry.Server migrate [--wait] [--timeout SECONDS]";

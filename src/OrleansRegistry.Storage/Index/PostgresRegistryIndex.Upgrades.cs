@@ -2,17 +2,17 @@ using Npgsql;
 
 namespace OrleansRegistry.Storage.Index;
 
-/// <summary>One-off data migrations: their completion marks (storage_migrations) and what is left in Orleans grain state.</summary>
+/// <summary>One-off index upgrades: their completion marks (storage_migrations, a name kept for the databases that hold it) and what is left in Orleans grain state.</summary>
 public sealed partial class PostgresRegistryIndex
 {
-    public async Task<bool> IsStorageMigrationCompleteAsync(string name, CancellationToken ct = default)
+    public async Task<bool> IsIndexUpgradeCompleteAsync(string name, CancellationToken ct = default)
     {
         await using var cmd = _dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM storage_migrations WHERE name = @name)");
         cmd.Parameters.Add(Text("name", name));
         return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
-    public async Task CompleteStorageMigrationAsync(string name, CancellationToken ct = default)
+    public async Task CompleteIndexUpgradeAsync(string name, CancellationToken ct = default)
     {
         await using var cmd = _dataSource.CreateCommand(
             "INSERT INTO storage_migrations (name) VALUES (@name) ON CONFLICT (name) DO NOTHING");
@@ -30,7 +30,7 @@ public sealed partial class PostgresRegistryIndex
 
         // The ADO.NET provider files a string-keyed grain's state under its state name (graintypestring) with the key in
         // grainidextensionstring; a cleared state keeps its row with a NULL payload (sql/01-orleans-persistence.sql).
-        // A sequential scan, run only while a migration is incomplete.
+        // A sequential scan, run only while an upgrade is incomplete.
         await using var cmd = _dataSource.CreateCommand("""
             SELECT grainidextensionstring COLLATE "C" AS k FROM OrleansStorage
             WHERE serviceid = @service_id AND graintypestring = @state_name AND payloadbinary IS NOT NULL

@@ -14,18 +14,26 @@ namespace OrleansRegistry.Grains.Tests;
 
 /// <summary>
 /// Upgrading a registry whose manifests live only in Orleans grain state (before manifests were rows): at start the
-/// backfill moves each into its row, serves it as before, clears the old state and records 'manifests-as-rows'.
+/// silo moves each into its row before it serves, serves it as before, clears the old state and records 'manifests-as-rows'.
 /// </summary>
-public sealed class ManifestMigrationTests
+public sealed class ManifestStateMoveTests
 {
     private static readonly RepositoryName Repository = RepositoryName.Parse("upgrade/app");
 
     [Fact]
-    public async Task A_fresh_database_records_the_migration_at_the_first_start()
+    public async Task A_fresh_database_records_the_move_at_the_first_start()
     {
         await using var cluster = await RegistryTestCluster.StartAsync(silos: 1);
 
-        await WaitForMigrationAsync(cluster.ConnectionString);
+        await WaitForUpgradeRecordAsync(cluster.ConnectionString);
+    }
+
+    [Fact] // the move is part of the silo's start: nothing is served (the HTTP front end starts after it) until it is done
+    public async Task A_started_silo_has_already_recorded_that_every_manifest_is_a_row()
+    {
+        await using var cluster = await RegistryTestCluster.StartAsync(silos: 1);
+
+        Assert.Equal(1L, await UpgradeRecordsAsync(cluster.ConnectionString));
     }
 
     [Fact]
@@ -43,29 +51,29 @@ public sealed class ManifestMigrationTests
         await using (var before = await RegistryTestCluster.StartAsync(silos: 1))
         {
             connectionString = before.ConnectionString;
-            await WaitForMigrationAsync(connectionString);
+            await WaitForUpgradeRecordAsync(connectionString);
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
             var index = new PostgresRegistryIndex(dataSource);
             foreach (var (blob, size) in new[] { (config, 12L), (layer, 11L) })
             {
-                await index.CommitBlobAsync(blob.ToString(), size, _ => Task.CompletedTask);
-                Assert.True(await index.LinkBlobAsync(Repository.Value, blob.ToString(), size));
+                await index.CommitBlobAsync(blob, size, _ => Task.CompletedTask);
+                Assert.True(await index.LinkBlobAsync(Repository, blob, size));
             }
-            await index.PutTagAsync(Repository.Value, "v1", digest.ToString());
+            await index.PutTagAsync(Repository, Tag.Parse("v1"), digest);
 
             // Exactly the write the old grain's [PersistentState("manifest", "registry")] made.
             var storage = ((InProcessSiloHandle)before.Cluster.Silos[0]).SiloHost.Services
                 .GetRequiredKeyedService<IGrainStorage>(RegistryStorage.Name);
             var grainId = before.Grains.Manifest(Repository, digest).GetGrainId();
-            await storage.WriteStateAsync(ManifestMigration.LegacyStateName, grainId,
+            await storage.WriteStateAsync(ManifestStateMove.LegacyStateName, grainId,
                 new GrainState<LegacyManifestState>(new LegacyManifestState { Content = content }));
 
-            // A database of that version has no record of the migration.
+            // A database of that version has no record of the move.
             await PostgresSql.ExecuteAsync(connectionString, "DELETE FROM storage_migrations");
         }
 
         await using var after = await RegistryTestCluster.StartAsync(silos: 1, connectionString: connectionString);
-        await WaitForMigrationAsync(connectionString);
+        await WaitForUpgradeRecordAsync(connectionString);
 
         var stored = await after.Grains.Manifest(Repository, digest).Get();
         Assert.NotNull(stored);
@@ -74,7 +82,7 @@ public sealed class ManifestMigrationTests
         Assert.Equal(digest, await after.Grains.Repository(Repository).ResolveTag(Tag.Parse("v1")));
 
         await using var check = NpgsqlDataSource.Create(connectionString);
-        var row = await new PostgresRegistryIndex(check).GetManifestAsync(Repository.Value, digest.ToString());
+        var row = await new PostgresRegistryIndex(check).GetManifestAsync(Repository, digest);
         Assert.Equal(manifest, row!.Content);
         Assert.Equal(2L, await PostgresSql.ScalarAsync<long>(connectionString,
             $"SELECT count(*) FROM manifest_references WHERE manifest = '{digest}' AND kind = 'blob'"));
@@ -86,11 +94,14 @@ public sealed class ManifestMigrationTests
         Assert.Null(await after.Grains.Repository(Repository).ResolveTag(Tag.Parse("v1")));
     }
 
-    private static Task WaitForMigrationAsync(string connectionString) =>
+    private static Task WaitForUpgradeRecordAsync(string connectionString) =>
         Eventually.SucceedsAsync(async () =>
         {
-            Assert.Equal(1L, await PostgresSql.ScalarAsync<long>(connectionString,
-                $"SELECT count(*) FROM storage_migrations WHERE name = '{ManifestMigration.Name}'"));
+            Assert.Equal(1L, await UpgradeRecordsAsync(connectionString));
             return true;
         }, e => e is Xunit.Sdk.XunitException, TimeSpan.FromSeconds(30));
+
+    private static Task<long> UpgradeRecordsAsync(string connectionString) =>
+        PostgresSql.ScalarAsync<long>(connectionString,
+            $"SELECT count(*) FROM storage_migrations WHERE name = '{ManifestStateMove.UpgradeName}'");
 }

@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
-using OrleansRegistry.TestSupport.Registry;
 
 namespace OrleansRegistry.TestSupport.Interop;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using OrleansRegistry.Storage.Blobs;
+using OrleansRegistry.TestSupport;
 
 namespace OrleansRegistry.Storage.Tests.Blobs;
 
@@ -423,14 +424,9 @@ public abstract class BlobStoreConformanceTests
 
     protected static string NewUploadId() => Guid.NewGuid().ToString("D");
 
-    protected static byte[] Bytes(int length, int seed)
-    {
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
+    protected static byte[] Bytes(int length, int seed) => TestData.RandomBytes(length, seed);
 
-    protected static string DigestOf(byte[] content) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
+    protected static string DigestOf(byte[] content) => TestData.Sha256(content);
 
     /// <summary>Appends <paramref name="bytes"/> with one writer and returns the upload's new state.</summary>
     protected async Task<BlobUploadState> WriteAsync(string upload, BlobUploadState state, ReadOnlyMemory<byte> bytes)

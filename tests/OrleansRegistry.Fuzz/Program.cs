@@ -2,7 +2,7 @@ using System.Text;
 using OrleansRegistry.TestSupport.Parsers;
 using SharpFuzz;
 
-// The SharpFuzz harness: one target per parser of untrusted input (TestSupport/Parsers/ParserTargets.cs).
+// The SharpFuzz harness: one target per parser of untrusted input (TestSupport/Parsers/ParserTargets.cs, TestSupport.Server/Parsers/ServerParserTargets.cs).
 //   OrleansRegistry.Fuzz TARGET                     under afl-fuzz: the fork server runs the target on each input
 //   OrleansRegistry.Fuzz --list                     the target names, one a line
 //   OrleansRegistry.Fuzz --assemblies               the assemblies the targets' parsers live in (the ones to instrument)
@@ -13,16 +13,16 @@ using SharpFuzz;
 switch (args)
 {
     case ["--list"]:
-        foreach (var target in ParserTargets.All) Console.WriteLine(target.Name);
+        foreach (var target in AllParserTargets.All) Console.WriteLine(target.Name);
         return 0;
 
     case ["--assemblies"]:
-        foreach (var project in ParserTargets.All.Select(t => t.Project).Distinct()) Console.WriteLine($"OrleansRegistry.{project}");
+        foreach (var project in AllParserTargets.All.Select(t => t.Project).Distinct()) Console.WriteLine($"OrleansRegistry.{project}");
         return 0;
 
     case ["--seeds", var directory, var name]:
     {
-        var target = ParserTargets.Find(name);
+        var target = AllParserTargets.Find(name);
         Directory.CreateDirectory(directory);
         for (var i = 0; i < target.Seeds.Count; i++)
             File.WriteAllBytes(Path.Combine(directory, $"seed-{i}"), Encoding.UTF8.GetBytes(target.Seeds[i]));
@@ -31,7 +31,7 @@ switch (args)
 
     case ["--replay", var name, .. var files]:
     {
-        var target = ParserTargets.Find(name);
+        var target = AllParserTargets.Find(name);
         var failed = 0;
         foreach (var file in files)
         {
@@ -48,7 +48,7 @@ switch (args)
 
     case [var name] when !name.StartsWith('-'):
     {
-        var target = ParserTargets.Find(name);
+        var target = AllParserTargets.Find(name);
         // Out of process: a stack overflow or an endless loop in the parser is reported as a crash or hang of that
         // input instead of taking the fork server down with it.
         Fuzzer.OutOfProcess.Run(stream =>

@@ -12,10 +12,11 @@ namespace OrleansRegistry.Grains.Tests;
 public sealed class StaleWriterTests : IAsyncLifetime
 {
     private static readonly RepositoryName Repo = RepositoryName.Parse("grains/stale-writer");
+    private static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(10);
     private RegistryTestCluster _cluster = null!;
 
     public async Task InitializeAsync() =>
-        _cluster = await RegistryTestCluster.StartAsync(silos: 1, writerLeaseTimeout: TimeSpan.FromMilliseconds(300));
+        _cluster = await RegistryTestCluster.StartAsync(silos: 1, writerLeaseTimeout: LeaseTimeout);
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
@@ -28,11 +29,12 @@ public sealed class StaleWriterTests : IAsyncLifetime
         var data = RandomNumberGenerator.GetBytes(64 * 1024);
         var stale = RandomNumberGenerator.GetBytes(64 * 1024);
 
-        // Writer A sends a quarter of its chunk, then stalls past the lease timeout with the data still open.
+        // Writer A sends a quarter of its chunk, then stalls past the lease timeout (the silo's clock moves on) with the
+        // data still open.
         var stalled = new StalledStream(stale, sendFirst: 16 * 1024);
         var writerA = client.Uploader.WriteChunkAsync(Repo, id, 0, stale.Length, stalled, owner: null, default);
         await stalled.FirstPartRead.WaitAsync(TimeSpan.FromSeconds(10));
-        await Task.Delay(600);
+        _cluster.Clock.Advance(LeaseTimeout + TimeSpan.FromMilliseconds(1));
 
         // Writer B takes the lease over, but the data is still A's: refused, nothing written.
         var refused = await Assert.ThrowsAsync<RegistryException>(() =>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace OrleansRegistry.Cli.Tests.Infrastructure;
 
 /// <summary>Test images and the checks that two layouts hold the same image.</summary>
@@ -20,10 +18,10 @@ public static class Images
         foreach (var digest in expected.BlobDigests())
         {
             var bytes = actual.ReadBlob(digest);
-            Assert.Equal(digest, "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes)));
+            Assert.Equal(digest, Sha256(bytes));
             Assert.Equal(expected.ReadBlob(digest), bytes);
         }
     }
 
-    public static string Sha256(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+    public static string Sha256(byte[] bytes) => TestData.Sha256(bytes);
 }

@@ -21,12 +21,7 @@ public static class TestClients
         return (new RegistryClient(http, options), http);
     }
 
-    public static byte[] RandomBytes(int size, int seed)
-    {
-        var data = new byte[size];
-        new Random(seed).NextBytes(data);
-        return data;
-    }
+    public static byte[] RandomBytes(int size, int seed) => TestData.RandomBytes(size, seed);
 
     public static string UniqueRepository(string prefix) => $"{prefix}/r{Guid.NewGuid():N}"[..(prefix.Length + 14)];
 }

@@ -332,12 +332,7 @@ public abstract class ObjectStoreConformanceTests
         Assert.Empty(await Store.ListTagsAsync());
     }
 
-    protected static byte[] Bytes(int length, int seed)
-    {
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
+    protected static byte[] Bytes(int length, int seed) => TestData.RandomBytes(length, seed);
 
     protected static Descriptor BlobDescriptor(byte[] content) =>
         new(MediaTypes.OctetStream, Digest.Compute(content), content.Length);

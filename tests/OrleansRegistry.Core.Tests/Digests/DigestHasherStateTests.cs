@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using OrleansRegistry.TestSupport;
 
 namespace OrleansRegistry.Core.Tests.Digests;
 
@@ -16,7 +17,7 @@ public sealed class DigestHasherStateTests
     [MemberData(nameof(Algorithms))]
     public void Resuming_at_any_split_point_gives_the_one_shot_digest(string algorithm)
     {
-        var data = RandomBytes(3_001, seed: 7);
+        var data = TestData.RandomBytes(3_001, seed: 7);
         var expected = Digest.Compute(data, algorithm);
         var random = new Random(11);
         var splits = BoundarySplits.Concat([data.Length - 1, data.Length]).Concat(Enumerable.Range(0, 40).Select(_ => random.Next(data.Length + 1)));
@@ -46,7 +47,7 @@ public sealed class DigestHasherStateTests
     [MemberData(nameof(Algorithms))]
     public void A_chain_of_chunks_each_resumed_from_the_previous_state_gives_the_one_shot_digest(string algorithm)
     {
-        var data = RandomBytes((1 << 20) + 17, seed: 3);
+        var data = TestData.RandomBytes((1 << 20) + 17, seed: 3);
         var random = new Random(5);
         var state = EmptyState(algorithm);
         var offset = 0;
@@ -71,7 +72,7 @@ public sealed class DigestHasherStateTests
     [MemberData(nameof(Algorithms))]
     public void Export_resume_export_gives_the_same_bytes(string algorithm)
     {
-        var data = RandomBytes(1_000, seed: 9);
+        var data = TestData.RandomBytes(1_000, seed: 9);
         foreach (var split in BoundarySplits)
         {
             using var hasher = DigestHasher.Create(algorithm);
@@ -87,7 +88,7 @@ public sealed class DigestHasherStateTests
     [MemberData(nameof(Algorithms))]
     public void GetCurrentDigest_disturbs_neither_the_state_nor_further_appends(string algorithm)
     {
-        var data = RandomBytes(300, seed: 13);
+        var data = TestData.RandomBytes(300, seed: 13);
         using var hasher = DigestHasher.Create(algorithm);
         hasher.Append(data.AsSpan(0, 129));
         var before = hasher.ExportState();
@@ -120,7 +121,7 @@ public sealed class DigestHasherStateTests
     [Fact]
     public void A_sha256_state_past_512_MiB_carries_the_high_bit_count_word()
     {
-        var chunk = RandomBytes(1 << 20, seed: 17);
+        var chunk = TestData.RandomBytes(1 << 20, seed: 17);
         using var reference = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var first = DigestHasher.Create("sha256");
         for (var i = 0; i < 512; i++)
@@ -186,7 +187,7 @@ public sealed class DigestHasherStateTests
         state[10] ^= 1;
         Assert.True(DigestHasher.TryResume(state, out var hasher));
         using (hasher)
-            Assert.NotEqual(Digest.Compute(RandomBytes(100, seed: 21), algorithm), hasher.GetCurrentDigest());
+            Assert.NotEqual(Digest.Compute(TestData.RandomBytes(100, seed: 21), algorithm), hasher.GetCurrentDigest());
     }
 
     private static byte[] Corrupt(byte[] valid, string corruption)
@@ -222,7 +223,7 @@ public sealed class DigestHasherStateTests
     private static byte[] StateAfter(string algorithm, int length)
     {
         using var hasher = DigestHasher.Create(algorithm);
-        hasher.Append(RandomBytes(length, seed: 21));
+        hasher.Append(TestData.RandomBytes(length, seed: 21));
         return hasher.ExportState()!;
     }
 
@@ -233,11 +234,4 @@ public sealed class DigestHasherStateTests
     }
 
     private static ShaLayout Layout(string algorithm) => ShaLayout.Find(algorithm)!;
-
-    private static byte[] RandomBytes(int length, int seed)
-    {
-        var data = new byte[length];
-        new Random(seed).NextBytes(data);
-        return data;
-    }
 }

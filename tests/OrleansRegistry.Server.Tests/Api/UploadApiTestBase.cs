@@ -80,16 +80,6 @@ public abstract class UploadApiTestBase(RegistryFixture fixture)
         return file.Exists ? file.Length : null;
     }
 
-    protected static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (watch.Elapsed > SignalTimeout) throw new TimeoutException($"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
-
     /// <summary>A chunk PATCH whose body the test sends itself, when (and whether) it likes.</summary>
     protected static Task<RawHttpConnection> StartChunkAsync(Uri server, string location, long contentLength, string contentRange) =>
         RawHttpConnection.SendAsync(server, $"PATCH {location} HTTP/1.1",

@@ -1,5 +1,6 @@
 using System.Net;
 using OrleansRegistry.Server.Tests.Infrastructure;
+using OrleansRegistry.TestSupport;
 
 namespace OrleansRegistry.Server.Tests.Api;
 
@@ -18,7 +19,7 @@ public sealed class UploadConcurrencyTests(RegistryFixture fixture) : UploadApiT
         // Writer A sends the headers of 1000-2999 and half its body, then holds the request open.
         await using var writerA = await StartChunkAsync(Fixture.Registry.BaseAddress, location, 2000, "1000-2999");
         await writerA.SendAsync(data.AsMemory(1000, 1000));
-        await WaitUntilAsync(() => UploadDataLength(uuid) == 2000, "writer A's first half to reach the upload data");
+        await Eventually.TrueAsync(() => UploadDataLength(uuid) == 2000, SignalTimeout, "writer A's first half to reach the upload data");
 
         // Writer B sends the same chunk (with different bytes, to see whose bytes end up in the blob) while A writes.
         var impostor = (byte[])data.Clone();
@@ -55,7 +56,7 @@ public sealed class UploadConcurrencyTests(RegistryFixture fixture) : UploadApiT
 
         await using var writer = await StartChunkAsync(Fixture.Registry.BaseAddress, location, 2000, "0-1999");
         await writer.SendAsync(data.AsMemory(0, 1000));
-        await WaitUntilAsync(() => UploadDataLength(uuid) == 1000, "the writer's first half to reach the upload data");
+        await Eventually.TrueAsync(() => UploadDataLength(uuid) == 1000, SignalTimeout, "the writer's first half to reach the upload data");
 
         using (var delete = await Client.DeleteAsync(location))
             Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);

@@ -77,13 +77,8 @@ public sealed class UploadExpiryTests : IAsyncLifetime
         var (empty, emptyId) = await TestImages.StartUploadAsync(Client, repo);
         Assert.True(File.Exists(UploadData(withDataId)), "the abandoned upload should have data before the sweep");
 
-        var watch = Stopwatch.StartNew();
-        while (Directory.Exists(UploadDirectory(withDataId)) || Directory.Exists(UploadDirectory(emptyId)))
-        {
-            Assert.True(watch.Elapsed < ExpiryDeadline,
-                $"abandoned uploads still in {Path.Combine(_dataDirectory, "blobs", "uploads")} after {ExpiryDeadline.TotalSeconds} s");
-            await Task.Delay(200);
-        }
+        await Eventually.TrueAsync(() => !Directory.Exists(UploadDirectory(withDataId)) && !Directory.Exists(UploadDirectory(emptyId)),
+            ExpiryDeadline, $"the sweep to remove the abandoned uploads from {Path.Combine(_dataDirectory, "blobs", "uploads")}");
 
         // spec: code-3 BLOB_UPLOAD_UNKNOWN "The upload session was cancelled, has expired or was never started"
         foreach (var location in new[] { withData, empty })

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using OrleansRegistry.Server.Tests.Infrastructure;
+using OrleansRegistry.TestSupport;
 
 namespace OrleansRegistry.Server.Tests.Api;
 
@@ -21,7 +22,7 @@ public sealed class UploadInterruptionTests(RegistryFixture fixture) : UploadApi
         {
             await cut.SendAsync(data.AsMemory(1000, 400));
             // The server has the lease and wrote the partial bytes: the case where a tail must be discarded.
-            await WaitUntilAsync(() => UploadDataLength(uuid) == 1400, "the server to write the partial chunk");
+            await Eventually.TrueAsync(() => UploadDataLength(uuid) == 1400, SignalTimeout, "the server to write the partial chunk");
             cut.Drop();
         }
 

@@ -112,7 +112,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output)
         await inFlight.FirstPartSent.WaitAsync(TimeSpan.FromSeconds(30));
 
         var stopping = cluster.StopAsync(0);
-        await Task.Delay(500); // SIGTERM delivered; the silo is draining
+        await cluster.Silo(0).WaitForOutputAsync(RegistryProcess.ShutdownStarted, TimeSpan.FromSeconds(30)); // draining
         inFlight.Release();
         using (var finished = await patch)
             Assert.Equal(HttpStatusCode.Accepted, finished.StatusCode);

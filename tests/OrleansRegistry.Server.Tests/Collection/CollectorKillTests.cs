@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using OrleansRegistry.Server.Tests.Infrastructure;
 
@@ -30,7 +29,7 @@ public sealed class CollectorKillTests : IAsyncLifetime
         for (var i = 0; i < 5; i++) digests.Add(await TestImages.PushBlobAsync(_fixture.Client, repo, TestImages.RandomBytes(1000, 870 + i)));
 
         var first = _fixture.Client.PostAsync("admin/gc?dry-run=false", null);
-        await WaitForOutputAsync("Garbage collection deleted blob");
+        await _fixture.Registry.WaitForOutputAsync("Garbage collection deleted blob", TimeSpan.FromSeconds(60));
 
         // The first run holds the cluster's collector lock: a second one is refused with a clear answer.
         using (var second = await _fixture.Client.PostAsync("admin/gc?dry-run=true", null))
@@ -55,16 +54,5 @@ public sealed class CollectorKillTests : IAsyncLifetime
             Assert.False(await CollectionApi.BlobKnownAsync(_fixture.Client, repo, digest));
         }
         Assert.Equal(0L, await PostgresSql.ValueAsync(_fixture.ConnectionString, "SELECT count(*) FROM blobs WHERE deleting"));
-    }
-
-    private async Task WaitForOutputAsync(string text)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!_fixture.Registry.Output.Contains(text, StringComparison.Ordinal))
-        {
-            if (watch.Elapsed > TimeSpan.FromSeconds(60))
-                throw new TimeoutException($"the server did not log '{text}' within 60 s:\n{_fixture.Registry.Output}");
-            await Task.Delay(20);
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OrleansRegistry.Server.Tests.Infrastructure;
 
 namespace OrleansRegistry.Server.Tests.Collection;
@@ -28,12 +27,8 @@ public sealed class ScheduledCollectionTests : IAsyncLifetime
         var repo = TestImages.UniqueRepo("gc-scheduled");
         var digest = await TestImages.PushBlobAsync(_fixture.Client, repo, TestImages.RandomBytes(900, 1101));
 
-        var watch = Stopwatch.StartNew();
-        while (CollectionApi.StoreHolds(_fixture.DataDirectory, digest) || await RunsAsync() < 2)
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(90), "no scheduled collection took the blob within 90 s");
-            await Task.Delay(200);
-        }
+        await Eventually.TrueAsync(async () => !CollectionApi.StoreHolds(_fixture.DataDirectory, digest) && await RunsAsync() >= 2,
+            TimeSpan.FromSeconds(90), "a scheduled collection to take the blob, and a second run");
 
         Assert.False(await CollectionApi.BlobKnownAsync(_fixture.Client, repo, digest));
         // Each run starts only when none finished within the interval (the schedule's rule, read under the lock).

@@ -11,14 +11,9 @@ public static class TestImages
     public const string OciManifest = "application/vnd.oci.image.manifest.v1+json";
     public const string OciIndex = "application/vnd.oci.image.index.v1+json";
 
-    public static string Digest(byte[] data) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(data));
+    public static string Digest(byte[] data) => TestData.Sha256(data);
 
-    public static byte[] RandomBytes(int size, int seed)
-    {
-        var data = new byte[size];
-        new Random(seed).NextBytes(data);
-        return data;
-    }
+    public static byte[] RandomBytes(int size, int seed) => TestData.RandomBytes(size, seed);
 
     public static string UniqueRepo(string prefix) => $"{prefix}/r{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 12, 200)];
 

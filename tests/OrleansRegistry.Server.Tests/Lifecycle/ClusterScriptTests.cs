@@ -60,7 +60,7 @@ public sealed class ClusterScriptTests : IDisposable
         // A stopped silo refuses connections: nginx passes GETs and even POSTs (not sent yet) on to another silo.
         var stopped = cluster.Silos[1];
         Assert.True(PosixSignal.Send(stopped.Pid, PosixSignal.Terminate));
-        await WaitUntilAsync(() => !LocalProcesses.IsRunning(stopped.Pid), $"silo 2 (pid {stopped.Pid}) to stop");
+        await Eventually.TrueAsync(() => !LocalProcesses.IsRunning(stopped.Pid), TimeSpan.FromSeconds(60), $"silo 2 (pid {stopped.Pid}) to stop");
         await cluster.Script.WaitForOutputAsync($"silo 2 (pid {stopped.Pid}) exited", TimeSpan.FromSeconds(30));
         for (var i = 0; i < 2 * SiloCount; i++)
         {
@@ -149,12 +149,6 @@ public sealed class ClusterScriptTests : IDisposable
         var match = Regex.Match(line, "upstream=(.*?) upstream_status=");
         Assert.True(match.Success, $"no upstream in access log line: {line}");
         return match.Groups[1].Value;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        for (var i = 0; i < 600 && !condition(); i++) await Task.Delay(100);
-        Assert.True(condition(), $"timed out waiting for {what}");
     }
 
     [Fact] // behind nginx the challenge's realm is the address the client used, and a token works on every silo

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using Npgsql;
@@ -80,52 +79,18 @@ public sealed class DatabaseFailureTests(RegistryFixture fixture) : IClassFixtur
     {
         await using var blocker = new NpgsqlConnection(fixture.ConnectionString);
         await blocker.OpenAsync();
-        // A second connection watches: inside the blocker's transaction pg_stat_activity would be one frozen snapshot.
-        await using var observer = new NpgsqlConnection(fixture.ConnectionString);
-        await observer.OpenAsync();
         await using var transaction = await blocker.BeginTransactionAsync();
         await Execute(blocker, $"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE");
         var response = request();
-        var waiting = await WaitForBackendBlockedOnLockAsync(observer, table);
-        Assert.True((bool)(await Scalar(observer, $"SELECT pg_terminate_backend({waiting})"))!);
+        var waiting = await PostgresLockWaits.BlockedSessionAsync(fixture.ConnectionString, table, Bound);
+        Assert.True((bool)(await PostgresSql.ValueAsync(fixture.ConnectionString, "SELECT pg_terminate_backend(@pid)", ("pid", waiting)))!);
         await transaction.RollbackAsync(); // the lock goes; whatever the registry retries gets through
         return await response.WaitAsync(Bound);
-    }
-
-    /// <summary>The registry's connection waiting for the lock on <paramref name="table"/>.</summary>
-    private static async Task<int> WaitForBackendBlockedOnLockAsync(NpgsqlConnection observer, string table)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < Bound)
-        {
-            var pid = await Scalar(observer, """
-                SELECT pid FROM pg_stat_activity
-                WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
-                  AND query ILIKE '%' || @table || '%'
-                LIMIT 1
-                """, ("table", table));
-            if (pid is int found) return found;
-            await Task.Delay(50);
-        }
-        var activity = new List<string>();
-        await using (var command = new NpgsqlCommand(
-            "SELECT pid, state, wait_event_type, wait_event, left(query, 120) FROM pg_stat_activity WHERE datname = current_database()", observer))
-        await using (var reader = await command.ExecuteReaderAsync())
-            while (await reader.ReadAsync())
-                activity.Add($"{reader[0]} {reader[1]} {reader[2]} {reader[3]}: {reader[4]}");
-        throw new TimeoutException($"no registry statement blocked on {table} within {Bound}:\n{string.Join('\n', activity)}");
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<object?> Scalar(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        return await command.ExecuteScalarAsync();
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using OrleansRegistry.Server.Tests.Infrastructure;
 
@@ -39,14 +38,11 @@ public sealed class RequestIdLogTests(RegistryFixture fixture) : IClassFixture<R
     /// <summary>The server's output line naming <paramref name="requestId"/> (output arrives asynchronously).</summary>
     private async Task<string> WaitForLogLineAsync(string requestId)
     {
-        var watch = Stopwatch.StartNew();
-        for (var attempt = 0; attempt < 100 && watch.Elapsed < TimeSpan.FromSeconds(10); attempt++)
-        {
-            var line = fixture.Registry.Output.Split('\n').FirstOrDefault(l => l.Contains(requestId) && l.Contains("fail:"));
-            if (line is not null) return line;
-            await Task.Delay(100);
-        }
-        throw new Xunit.Sdk.XunitException($"no log line names request {requestId}:\n{fixture.Registry.Output}");
+        string? line = null;
+        await Eventually.TrueAsync(
+            () => (line = fixture.Registry.Output.Split('\n').FirstOrDefault(l => l.Contains(requestId) && l.Contains("fail:"))) is not null,
+            TimeSpan.FromSeconds(10), $"a log line naming request {requestId}", () => fixture.Registry.Output);
+        return line!;
     }
 
     private static async Task<IReadOnlyList<OrleansRegistry.Core.RegistryError>> ErrorsAsync(HttpResponseMessage response)

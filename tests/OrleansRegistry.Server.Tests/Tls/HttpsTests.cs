@@ -63,9 +63,8 @@ public sealed class HttpsTests(HttpsRegistryFixture fixture, InteropLayouts layo
 
         // The new certificate with the old key still in place: the pair does not match, so nothing changes.
         await IssuedCertificate.WriteReplacingAsync(fixture.ServerCertificatePath, next.CertificatePem);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (Count(fixture.Registry.Output, "do not load") == warningsBefore && watch.Elapsed < ReloadBound) await Task.Delay(100);
-        Assert.True(Count(fixture.Registry.Output, "do not load") > warningsBefore, "no warning about the mismatched pair");
+        await Eventually.TrueAsync(() => Count(fixture.Registry.Output, "do not load") > warningsBefore, ReloadBound,
+            "a warning about the mismatched pair", () => fixture.Registry.Output);
         using var client = fixture.CreateClient();
         using (var response = await client.Http.GetAsync("v2/")) Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(served, client.LastCertificate);
@@ -73,7 +72,7 @@ public sealed class HttpsTests(HttpsRegistryFixture fixture, InteropLayouts layo
         // The key follows: now the new certificate is served.
         await IssuedCertificate.WriteReplacingAsync(fixture.ServerKeyPath, next.KeyPem);
         fixture.IssuedThumbprint = next.Thumbprint;
-        watch.Restart();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         while (client.LastCertificate != next.Thumbprint && watch.Elapsed < ReloadBound)
         {
             await Task.Delay(100);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using OrleansRegistry.Core;
 using OrleansRegistry.Storage.Blobs;
+using OrleansRegistry.TestSupport;
 
 namespace OrleansRegistry.Storage.Tests.Blobs;
 
@@ -436,12 +437,7 @@ public abstract class BlobStoreConformanceTests
 
     protected static string NewUploadId() => Guid.NewGuid().ToString("D");
 
-    protected static byte[] Bytes(int length, int seed)
-    {
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
+    protected static byte[] Bytes(int length, int seed) => TestData.RandomBytes(length, seed);
 
     protected static Digest DigestOf(byte[] content) => Digest.Compute(content);
 

@@ -1,8 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text.Json;
-using OrleansRegistry.TestSupport.Registry;
 
 namespace OrleansRegistry.TestSupport.Interop;
 
@@ -56,7 +54,7 @@ public sealed class OciLayoutBuilder
 
     public LayoutDescriptor AddBlob(byte[] data, string mediaType)
     {
-        var digest = OciDigest(data);
+        var digest = TestData.Sha256(data);
         File.WriteAllBytes(Layout.BlobPath(digest), data);
         return new LayoutDescriptor(mediaType, digest, data.Length);
     }
@@ -71,14 +69,14 @@ public sealed class OciLayoutBuilder
             {
                 ModificationTime = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero),
                 Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-                DataStream = new MemoryStream(SeededBytes(fileBytes, seed)),
+                DataStream = new MemoryStream(TestData.RandomBytes(fileBytes, seed)),
             };
             writer.WriteEntry(entry);
         }
         var tarBytes = tar.ToArray();
         using var gz = new MemoryStream();
         using (var gzip = new GZipStream(gz, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(tarBytes);
-        var diffId = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(tarBytes));
+        var diffId = TestData.Sha256(tarBytes);
         return (AddBlob(gz.ToArray(), LayerMediaType), diffId);
     }
 
@@ -140,14 +138,5 @@ public sealed class OciLayoutBuilder
             }).ToArray(),
         });
         File.WriteAllBytes(Path.Combine(Layout.Directory, "index.json"), index);
-    }
-
-    private static string OciDigest(byte[] data) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(data));
-
-    private static byte[] SeededBytes(int size, int seed)
-    {
-        var data = new byte[size];
-        new Random(seed).NextBytes(data);
-        return data;
     }
 }

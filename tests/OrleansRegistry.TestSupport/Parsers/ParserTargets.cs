@@ -3,17 +3,16 @@ using System.Text;
 using OrleansRegistry.Client.Registry.Auth;
 using OrleansRegistry.Core;
 using OrleansRegistry.Core.Access;
-using OrleansRegistry.Server.Security.Authentication;
-using OrleansRegistry.Server.Security.Tokens;
 using static OrleansRegistry.TestSupport.Parsers.ParserInvariantException;
 
 namespace OrleansRegistry.TestSupport.Parsers;
 
 /// <summary>
-/// Every parser of untrusted input, by name: property tests (tests/*/Properties) run each project's, the fuzz harness runs
-/// one chosen by name (scripts/fuzz TARGET) and instruments the assemblies named by <see cref="ParserTarget.Project"/>.
-/// A new parser is one more entry here (a parser in a project with no *ParserTargetTests class yet, e.g. Server, also
-/// wants that five-line class in its test project).
+/// The parsers of untrusted input in the libraries (Core, Client), by name: property tests (tests/*/Properties) run each
+/// project's, the fuzz harness runs one chosen by name (scripts/fuzz TARGET, from <c>AllParserTargets</c>, which adds the
+/// Server's in TestSupport.Server) and instruments the assemblies named by <see cref="ParserTarget.Project"/>. A new
+/// parser is one more entry here or in ServerParserTargets (a parser in a project with no *ParserTargetTests class yet
+/// also wants that five-line class in its test project).
 /// </summary>
 public static class ParserTargets
 {
@@ -22,11 +21,10 @@ public static class ParserTargets
     private const string TagAlphabet = "aZ09_.-";
     private const string DigestAlphabet = "sha256:+._-=aAfF09";
     private const string RangeAlphabet = "bytes=0123456789-,/* ";
-    private const string JsonAlphabet = "{}[]\":,0123456789-. \\uabnlrtefsDigcpmvz/+";
+    /// <summary>The characters of JSON text, for targets that read JSON.</summary>
+    public const string JsonAlphabet = "{}[]\":,0123456789-. \\uabnlrtefsDigcpmvz/+";
     private const string ChallengeAlphabet = "BearerBasic realm=\"\\,scope:pull/ ";
     private const string ScopeAlphabet = "repositorygcatalog(plugin):/,*._-AZ09 ";
-    private const string AuthorizationAlphabet = "BasicBearer =+/-._~ AZaz09";
-    private const string AccessClaimAlphabet = JsonAlphabet + "accesstypenameactionsrepositoryclasspull";
     private const string Sha256 = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     /// <summary>Content types a manifest target picks from by its first input byte.</summary>
@@ -50,21 +48,16 @@ public static class ParserTargets
         new("scope", "Core", ScopeAlphabet,
             ["repository:library/nginx:pull,push", "repository(plugin):a/b:pull", "registry:catalog:*", "repository:Local-host.x:5000/team__a/app-1:delete repository:x:"],
             RunScope),
-        new("authorization-header", "Server", AuthorizationAlphabet,
-            ["Basic " + Convert.ToBase64String("bob:pa:ss"u8), "bearer eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2ln", "Basic Ym9iOg==", BasicOctets + "bob:\u00e9t\u00e9:x"],
-            RunAuthorizationHeader),
-        new("token-access-claim", "Server", AccessClaimAlphabet,
-            ["{\"sub\":\"bob\",\"access\":[{\"type\":\"repository\",\"name\":\"team-a/app\",\"actions\":[\"pull\",\"push\"]}]}",
-             "{\"access\":[{\"type\":\"repository\",\"class\":\"plugin\",\"name\":\"localhost:5000/p\",\"actions\":[\"*\"]},{\"type\":\"registry\",\"name\":\"catalog\",\"actions\":[\"*\"]}]}"],
-            RunTokenAccessClaim),
     ];
 
-    public static ParserTarget Find(string name) =>
-        All.FirstOrDefault(t => t.Name == name)
-        ?? throw new ArgumentException($"no parser target '{name}'; targets: {string.Join(", ", All.Select(t => t.Name))}");
+    public static ParserTarget Find(string name) => Find(All, name);
+
+    public static ParserTarget Find(IReadOnlyList<ParserTarget> targets, string name) =>
+        targets.FirstOrDefault(t => t.Name == name)
+        ?? throw new ArgumentException($"no parser target '{name}'; targets: {string.Join(", ", targets.Select(t => t.Name))}");
 
     /// <summary>The input as text. Invalid UTF-8 becomes U+FFFD, as ASP.NET decodes paths and headers.</summary>
-    private static string Text(byte[] input) => Encoding.UTF8.GetString(input);
+    public static string Text(byte[] input) => Encoding.UTF8.GetString(input);
 
     private static void RunReference(byte[] input)
     {
@@ -168,49 +161,6 @@ public static class ParserTargets
         var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var expected = words.Select(w => ResourceScope.TryParse(w, out var s) ? s : null).OfType<ResourceScope>().ToList();
         Check(ResourceScope.ParseList([text]).SequenceEqual(expected), $"scope list '{text}' differs from its words parsed one by one");
-    }
-
-    /// <summary>An authorization-header input that starts with this is Basic over the raw octets after it (non-UTF-8, controls, colons).</summary>
-    private const string BasicOctets = "\u0001";
-
-    private static void RunAuthorizationHeader(byte[] input)
-    {
-        var text = input.Length > 0 && input[0] == 1 ? "Basic " + Convert.ToBase64String(input.AsSpan(1)) : Text(input);
-        var header = AuthorizationHeader.Parse(text);
-        Check(header.Kind == AuthorizationKind.None == (text.Length == 0), $"'{text}': {header.Kind}");
-        switch (header.Kind)
-        {
-            case AuthorizationKind.Basic:
-                var (user, password) = (header.User!, header.Password!);
-                Check(user.Length > 0 && !user.Contains(':') && !(user + password).Any(c => c < ' ' || c == '\u007F'), $"'{text}': user '{user}'");
-                var octets = Convert.FromBase64String(text[(text.IndexOf(' ') + 1)..].Trim(' '));
-                Check(octets.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(user + ":" + password)), $"'{text}': user and password are not the octets sent");
-                var again = AuthorizationHeader.Parse("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
-                Check(again.User == user && again.Password == password, $"'{text}': credentials do not round trip");
-                break;
-            case AuthorizationKind.Bearer:
-                var token = header.Token.ToString();
-                Check(token.Length > 0 && token == text[(text.IndexOf(' ') + 1)..].Trim(' ') && !token.Any(char.IsWhiteSpace), $"'{text}': token '{token}'");
-                break;
-            default:
-                Check(header.User is null && header.Password is null && header.Token.IsEmpty, $"'{text}': {header.Kind} with credentials");
-                break;
-        }
-    }
-
-    private static void RunTokenAccessClaim(byte[] input)
-    {
-        IReadOnlyList<ResourceScope> access;
-        try { access = TokenAccessClaim.FromPayload(System.Buffers.Text.Base64Url.EncodeToString(input)); }
-        catch (System.Text.Json.JsonException) { return; } // not JSON: documented (the JWT library refuses it first)
-        Check(access.All(s => s.IsWellFormed), $"payload '{Text(input)}' gave a scope outside the grammar");
-        // What the minter writes for a scope reads back as that scope.
-        foreach (var scope in access.Where(s => s.Class is null))
-        {
-            var payload = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { [TokenAccessClaim.Name] = TokenAccessClaim.ToJson([scope]) });
-            var back = TokenAccessClaim.FromPayload(System.Buffers.Text.Base64Url.EncodeToString(payload));
-            Check(back.Count == 1 && back[0].Equals(scope), $"scope {scope} does not round trip through the claim");
-        }
     }
 
     /// <summary>Parse throws exactly when TryParse refuses, and then only RegistryException with the spec's code.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -25,16 +26,24 @@ public sealed class RegistryTestCluster : IAsyncDisposable
     private const string LeaseTimeoutKey = "RegistryTest:WriterLeaseTimeout";
     private const string ExpiryKey = "RegistryTest:UploadExpiry";
     private const string SessionsPerIdentityKey = "RegistryTest:MaxUploadSessionsPerIdentity";
+    private const string ClockKey = "RegistryTest:Clock";
 
-    private RegistryTestCluster(TestCluster cluster, string connectionString, string blobRoot)
+    /// <summary>Each running cluster's clock by cluster id: its silos run in this process and share the instance.</summary>
+    private static readonly ConcurrentDictionary<string, TestClock> Clocks = new();
+
+    private RegistryTestCluster(TestCluster cluster, string connectionString, string blobRoot, TestClock clock)
     {
         Cluster = cluster;
+        Clock = clock;
         ConnectionString = connectionString;
         BlobRoot = blobRoot;
         Blobs = new FileSystemBlobStore(blobRoot, flushToDisk: false);
     }
 
     public TestCluster Cluster { get; }
+
+    /// <summary>The silos' clock (their <see cref="TimeProvider"/>): the system's until a test moves it forward.</summary>
+    public TestClock Clock { get; }
 
     public IGrainFactory Grains => Cluster.Client;
 
@@ -71,6 +80,8 @@ public sealed class RegistryTestCluster : IAsyncDisposable
 
         var builder = new TestClusterBuilder((short)silos);
         builder.Options.ClusterId = $"grains-{Guid.NewGuid():N}";
+        var clock = Clocks[builder.Options.ClusterId] = new TestClock();
+        builder.Properties[ClockKey] = builder.Options.ClusterId;
         builder.Options.ServiceId = ServiceId;
         builder.Properties[ConnectionStringKey] = connectionString;
         builder.Properties[BlobRootKey] = blobRoot;
@@ -82,7 +93,7 @@ public sealed class RegistryTestCluster : IAsyncDisposable
         builder.AddSiloBuilderConfigurator<TConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new RegistryTestCluster(cluster, connectionString, blobRoot);
+        return new RegistryTestCluster(cluster, connectionString, blobRoot, clock);
     }
 
     public static Task<RegistryTestCluster> StartAsync(int silos, TimeSpan? writerLeaseTimeout = null, TimeSpan? uploadExpiry = null,
@@ -107,6 +118,7 @@ public sealed class RegistryTestCluster : IAsyncDisposable
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        Clocks.TryRemove(Cluster.Options.ClusterId, out _);
         try { Directory.Delete(BlobRoot, recursive: true); } catch (IOException) { }
     }
 
@@ -122,7 +134,7 @@ public sealed class RegistryTestCluster : IAsyncDisposable
             var sessionsPerIdentity = int.Parse(silo.Configuration[SessionsPerIdentityKey]!, System.Globalization.CultureInfo.InvariantCulture);
             silo.AddRegistryGrainStorage(connectionString);
             silo.AddIncomingGrainCallFilter<OrleansRegistry.Grains.Calls.DatabaseFailureFilter>();
-            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton<TimeProvider>(Clocks[silo.Configuration[ClockKey]!]);
             silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             silo.Services.AddSingleton<IRegistryIndex, PostgresRegistryIndex>();
             silo.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(blobRoot, flushToDisk: false));

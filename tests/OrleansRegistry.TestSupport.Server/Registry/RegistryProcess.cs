@@ -181,6 +181,14 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     private static string Tail(string output) => output.Length <= 4000 ? output : "..." + output[^4000..];
 
+    /// <summary>What the host logs (Microsoft.Hosting.Lifetime) when SIGTERM starts the graceful stop: from then on the
+    /// server takes no new connection and lets the requests in flight finish.</summary>
+    public const string ShutdownStarted = "Application is shutting down...";
+
+    /// <summary>Waits until the server has printed <paramref name="text"/> (its output arrives asynchronously).</summary>
+    public Task WaitForOutputAsync(string text, TimeSpan bound) =>
+        Eventually.TrueAsync(() => Output.Contains(text, StringComparison.Ordinal), bound, $"the registry to log '{text}'", () => Output);
+
     /// <summary>Graceful stop (SIGTERM), bounded; killed if it does not exit in time.</summary>
     public async Task StopAsync()
     {

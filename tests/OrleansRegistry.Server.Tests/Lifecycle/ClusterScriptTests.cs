@@ -9,7 +9,7 @@ using OrleansRegistry.TestSupport.Scripts;
 namespace OrleansRegistry.Server.Tests.Lifecycle;
 
 /// <summary>
-/// <c>scripts/cluster N --port P</c> (issue 6, point 2): N silos on P+1..P+N behind nginx on P, one private PostgreSQL.
+/// <c>scripts/cluster N --port P</c>: N silos on P+1..P+N behind nginx on P, one private PostgreSQL.
 /// An upload whose requests follow the balancer's Locations crosses silos and streams through nginx unspooled; every
 /// silo serves what was pushed; a stopped silo's refused connections move on to the others; SIGTERM stops every silo,
 /// nginx and PostgreSQL.
@@ -157,7 +157,7 @@ public sealed class ClusterScriptTests : IDisposable
         Assert.True(condition(), $"timed out waiting for {what}");
     }
 
-    [Fact] // issue 7: behind nginx the challenge's realm is the address the client used, and a token works on every silo
+    [Fact] // behind nginx the challenge's realm is the address the client used, and a token works on every silo
     public async Task Behind_nginx_with_authentication_the_realm_is_the_balancer_and_its_tokens_work_on_every_silo()
     {
         var htpasswd = Path.Combine(_data.Path, "htpasswd");

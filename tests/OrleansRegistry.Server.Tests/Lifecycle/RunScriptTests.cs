@@ -10,7 +10,7 @@ using OrleansRegistry.TestSupport.Scripts;
 namespace OrleansRegistry.Server.Tests.Lifecycle;
 
 /// <summary>
-/// The README's quick start, through <c>scripts/run</c> itself (issue 2, point 1): it starts a private PostgreSQL under
+/// The README's quick start, through <c>scripts/run</c> itself: it starts a private PostgreSQL under
 /// the data directory and serves the registry; SIGTERM or Ctrl-C (SIGINT) stops the server and then that PostgreSQL;
 /// running it again serves everything pushed before; with <c>ConnectionStrings__Registry</c> set it applies sql/ to
 /// that database and starts no PostgreSQL of its own.

@@ -1,10 +1,9 @@
 # shellcheck shell=bash
-# scripts/bench's garbage-collection figures (issue 8, point 7): the time a collection takes over GC_MANIFESTS
-# manifests with nothing to collect, and again once half of them are deleted (their unique layers to collect).
-# Sourced by scripts/bench, which provides SERVER_DLL, PG_BIN, pg (psql connection args), pg_port, BENCH_WORK, RUN_ID,
-# free_port, say and apply_sql. `bench_gc` runs in a subshell with a server of its own (own database and data
-# directory, GracePeriod 0 so deleted images are garbage at once, no schedule, no fsync per blob: the set-up is not what
-# is measured), stopped when it returns.
+# scripts/bench's garbage-collection figures: the time a collection takes over GC_MANIFESTS manifests with nothing to
+# collect, and again once half of them are deleted (their unique layers to collect).
+# Sourced by scripts/bench, which provides BENCH_WORK, RUN_ID, free_port, say and bench-server.sh. `bench_gc` runs in a
+# subshell with a server of its own (own database and data directory, GracePeriod 0 so deleted images are garbage at
+# once, no schedule, no fsync per blob: the set-up is not what is measured), stopped when it returns.
 #
 # Environment: GC_MANIFESTS [10000] images (one shared config, one small unique layer each, tag v<i>),
 # GC_REPOSITORIES [100] they are spread over, GC_PARALLEL [8] concurrent transfers while pushing and deleting.
@@ -17,34 +16,21 @@ bench_gc() (
     mkdir -p "$work/data" "$work/files"
     log=$BENCH_WORK/logs/gc-$RUN_ID.log
     stop_gc_server() {
-        if [ -n "$gc_pid" ] && kill -0 "$gc_pid" 2>/dev/null; then
-            kill -TERM "$gc_pid" 2>/dev/null || true
-            for _ in $(seq 1 150); do kill -0 "$gc_pid" 2>/dev/null || break; sleep 0.2; done
-            kill -KILL "$gc_pid" 2>/dev/null || true
-            wait "$gc_pid" 2>/dev/null || true
-        fi
+        if [ -n "$gc_pid" ]; then bench_stop "$gc_pid"; fi
         [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$work"
     }
     trap stop_gc_server EXIT
 
-    "$PG_BIN/psql" -X -q "${pg[@]}" -d postgres -c "DROP DATABASE IF EXISTS bench_gc WITH (FORCE)" >/dev/null
-    "$PG_BIN/createdb" "${pg[@]}" bench_gc
-    apply_sql "${pg[@]}" -d bench_gc
+    bench_database bench_gc
     port=$(free_port)
     base=http://127.0.0.1:$port
     say "gc: starting a server on 127.0.0.1:$port (log $log)"
-    ConnectionStrings__Registry="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=bench_gc" \
-        Registry__DataDirectory=$work/data Registry__ClusterId=bench-gc-$RUN_ID \
-        Registry__SiloPort=$(free_port) Registry__GatewayPort=$(free_port) \
+    bench_server "$base" "$log" ConnectionStrings__Registry="$(bench_connection bench_gc)" \
+        Registry__DataDirectory="$work/data" Registry__ClusterId="bench-gc-$RUN_ID" \
         Registry__GarbageCollection__GracePeriod=00:00:00 Registry__GarbageCollection__Enabled=false \
-        Registry__FlushBlobsToDisk=false \
-        dotnet "$SERVER_DLL" --urls "$base" >"$log" 2>&1 &
-    gc_pid=$!
-    for _ in $(seq 1 900); do
-        kill -0 "$gc_pid" 2>/dev/null || { tail -n 30 "$log" >&2; say "gc: server exited at start"; return 1; }
-        [ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$base/v2/" || true)" = 200 ] && break
-        sleep 0.2
-    done
+        Registry__FlushBlobsToDisk=false
+    gc_pid=$bench_server_pid
+    bench_wait_ready "gc: the server" "$gc_pid" "$base" 200 "$log"
 
     # Every file and every request up front (curl configs), so the timed parts are only HTTP and the collector.
     python3 - "$work/files" "$base" "$n" "$repos" <<'EOF'

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # scripts/bench's S3 mode (BENCH_BLOB_STORE=s3): moto's S3 server on loopback with a fresh bucket, and the settings
 # that put the servers the bench starts on it (exported, so every server started afterwards inherits them).
-# Sourced by scripts/bench after common.sh and moto.sh.
+# Sourced by scripts/bench after common.sh, session.sh and moto.sh.
 
 _bench_s3_pid=""
 
@@ -31,11 +31,7 @@ bench_s3_start() {
 # bench_s3_stop : stops the moto_server bench_s3_start started (TERM, then KILL after 10 s).
 bench_s3_stop() {
     [ -n "$_bench_s3_pid" ] || return 0
-    kill -TERM "$_bench_s3_pid" 2>/dev/null || true
-    local _i
-    for _i in $(seq 1 100); do kill -0 "$_bench_s3_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$_bench_s3_pid" 2>/dev/null || true
-    wait "$_bench_s3_pid" 2>/dev/null || true
+    stop_processes 10 "$_bench_s3_pid"
     _bench_s3_pid=""
 }
 
@@ -84,9 +80,6 @@ YML
         sleep 0.1
     done
     echo "bench-s3: $(docker-registry --version) pid $pid on 127.0.0.1:$port, bucket $bucket" >&2
-    BENCH_WORK=$work REGISTRY_PID=$pid OUT=$out "$BENCH_DIR/bench.sh" "127.0.0.1:$port" >&2 || { kill "$pid"; wait "$pid" 2>/dev/null; return 1; }
-    kill -TERM "$pid" 2>/dev/null || true
-    for _i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+    BENCH_WORK=$work REGISTRY_PID=$pid OUT=$out "$BENCH_DIR/bench.sh" "127.0.0.1:$port" >&2 || { stop_processes 10 "$pid"; return 1; }
+    stop_processes 10 "$pid"
 }

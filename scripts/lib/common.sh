@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Shared set-up for scripts/run, scripts/cluster and scripts/test: Debian packages, a private PostgreSQL 15, the
-# server's Release build.
+# Shared set-up for scripts/run, scripts/cluster, scripts/test and scripts/bench: Debian packages, a private
+# PostgreSQL 15, the server's Release build and its schema step.
 # Sourced, not executed; the caller sets `set -euo pipefail`.
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -78,10 +78,10 @@ port_in_use() {
 # the check and the server's bind (a bench's load generators open thousands). Room is left for scripts/cluster's
 # offsets (port + 200 + i).
 _free_port() {
-    local port tries low
+    local port low _
     low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
     [ "$low" -gt 20500 ] || low=60000
-    for tries in $(seq 1 200); do
+    for _ in $(seq 1 200); do
         port=$((20000 + RANDOM % (low - 20300)))
         if ! port_in_use "$port"; then echo "$port"; return 0; fi
     done
@@ -102,41 +102,17 @@ build_server() {
     dotnet msbuild "$project" -nologo -getProperty:TargetPath -p:Configuration=Release
 }
 
-# apply_sql CONNECTION-ARGS... : applies sql/*.sql in file-name order (each file is idempotent).
-apply_sql() {
-    local f root
-    root=$(_repo_root)
-    for f in "$root"/sql/*.sql; do
-        "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$@" -f "$f" >/dev/null
-    done
-}
-
-# apply_sql_to_connection_string NPGSQL-CONNECTION-STRING : applies sql/ to the database an operator configured
-# (Host=...;Port=...;Username=...;Password=...;Database=...), through libpq's environment variables.
-apply_sql_to_connection_string() {
-    local pair key value
-    local -a pairs env=()
-    IFS=';' read -ra pairs <<<"$1"
-    for pair in "${pairs[@]}"; do
-        [[ "$pair" == *=* ]] || continue
-        key=$(echo "${pair%%=*}" | tr -d ' ' | tr '[:upper:]' '[:lower:]')
-        value=${pair#*=}
-        case "$key" in
-            host | server) env+=("PGHOST=$value") ;;
-            port) env+=("PGPORT=$value") ;;
-            username | userid | user) env+=("PGUSER=$value") ;;
-            password) env+=("PGPASSWORD=$value") ;;
-            database | db) env+=("PGDATABASE=$value") ;;
-        esac
-    done
-    (
-        for pair in "${env[@]}"; do export "${pair?}"; done
-        apply_sql
-    )
+# migrate_schema SERVER-DLL : applies sql/ to the database of ConnectionStrings__Registry with the server's own
+# `migrate` verb, as a deployment's migrate Job does: every file in name order (each idempotent), each recorded with its
+# SHA-256 in schema_scripts. Quiet unless it fails.
+migrate_schema() {
+    local out
+    out=$(DOTNET_gcServer=0 dotnet "$1" migrate 2>&1) || { echo "$out" >&2; return 1; }
 }
 
 # start_private_postgres DATADIR : a private PostgreSQL 15 under DATADIR/postgres (created on first use, reused
-# when already running), database `registry` with sql/ applied; exports ConnectionStrings__Registry.
+# when already running) with a database `registry` (created when missing; migrate_schema applies the schema to it);
+# exports ConnectionStrings__Registry.
 start_private_postgres() {
     local base=$1 dir pgdata port socket_opt status=0 running_port
     [ -x "$PG_BIN/pg_ctl" ] || { echo "common.sh: $PG_BIN/pg_ctl not found (install postgresql-15)" >&2; return 1; }
@@ -193,7 +169,6 @@ start_private_postgres() {
     if [ "$("$PG_BIN/psql" -X -tA "${conn[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'registry'")" != "1" ]; then
         "$PG_BIN/createdb" "${conn[@]}" registry
     fi
-    apply_sql "${conn[@]}" -d registry
     export ConnectionStrings__Registry="Host=127.0.0.1;Port=$port;Username=postgres;Database=registry"
 }
 

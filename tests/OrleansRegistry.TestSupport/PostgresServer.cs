@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using Npgsql;
+using OrleansRegistry.Storage.Schema;
 using OrleansRegistry.TestSupport.Network;
 
 namespace OrleansRegistry.TestSupport;
@@ -38,7 +39,7 @@ public sealed class PostgresServer
 
     /// <summary>The sql/*.sql files in the order they are applied (ordinal file-name order).</summary>
     public static IReadOnlyList<string> SqlScripts =>
-        Directory.GetFiles(Path.Combine(RepoRoot, "sql"), "*.sql").Order(StringComparer.Ordinal).ToArray();
+        SchemaScripts.In(Path.Combine(RepoRoot, "sql"));
 
     /// <summary>A connection string to the server's maintenance database, as given or as started.</summary>
     public string AdminConnectionString => _adminConnectionString;
@@ -68,23 +69,13 @@ public sealed class PostgresServer
         return connectionString;
     }
 
-    /// <summary>Applies every sql/*.sql file, in order, to the database of <paramref name="connectionString"/>.</summary>
+    /// <summary>Applies every sql/*.sql file, in order, to the database of <paramref name="connectionString"/>, as the
+    /// <c>migrate</c> does (<see cref="SchemaScripts"/>: their checksums are recorded too).</summary>
     public static async Task ApplySchemaAsync(string connectionString, CancellationToken ct = default)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
-        foreach (var file in SqlScripts)
-        {
-            await using var cmd = new NpgsqlCommand(await File.ReadAllTextAsync(file, ct), connection);
-            try
-            {
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
-            catch (PostgresException e)
-            {
-                throw new InvalidOperationException($"{Path.GetFileName(file)}: {e.MessageText}", e);
-            }
-        }
+        await SchemaScripts.ApplyAsync(connection, SqlScripts, ct: ct);
     }
 
     private static string UniqueDatabaseName(string prefix)

@@ -1,16 +1,14 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Npgsql;
+using OrleansRegistry.Storage.Schema;
 
 namespace OrleansRegistry.Server.Hosting;
 
 /// <summary>
 /// <c>OrleansRegistry.Server.dll migrate [--wait] [--timeout SECONDS]</c>: the schema step of a deployment, run from the
 /// same image as the silos (which has no psql).
-/// <para><c>migrate</c> applies the shipped sql/*.sql (copied beside the binary by the .csproj) in ordinal file-name
-/// order, each file as one command (each is idempotent and one transaction under an advisory lock), and records each
-/// file's name and SHA-256 in <c>schema_scripts</c> (sql/20-schema-scripts.sql). k8s/migrate-job.yaml runs it.</para>
+/// <para><c>migrate</c> applies the shipped sql/*.sql (copied beside the binary by the .csproj) as
+/// <see cref="SchemaScripts"/> says: in ordinal file-name order, each file's name and SHA-256 recorded in
+/// <c>schema_scripts</c>. k8s/migrate-job.yaml runs it, and so do scripts/run, scripts/cluster and scripts/bench.</para>
 /// <para><c>migrate --wait</c> changes nothing: it waits until every shipped file, with this image's exact content, is
 /// recorded. The silos' initContainer runs it, so a silo never starts on an older schema than its image expects, while
 /// the DDL (which briefly locks the tables silos write) runs once per version instead of at every pod start.</para>
@@ -48,10 +46,8 @@ public static class SchemaScriptRunner
         if (string.IsNullOrWhiteSpace(connectionString))
             return Fail(1, "ConnectionStrings:Registry is not set (env ConnectionStrings__Registry)");
 
-        var scripts = Directory.Exists(ScriptDirectory)
-            ? Directory.GetFiles(ScriptDirectory, "*.sql").Order(StringComparer.Ordinal).ToArray()
-            : [];
-        if (scripts.Length == 0) return Fail(1, $"no sql/*.sql scripts in {ScriptDirectory}");
+        var scripts = SchemaScripts.In(ScriptDirectory);
+        if (scripts.Count == 0) return Fail(1, $"no sql/*.sql scripts in {ScriptDirectory}");
 
         using var cts = new CancellationTokenSource(timeout);
         try
@@ -66,7 +62,7 @@ public static class SchemaScriptRunner
         }
     }
 
-    private static async Task<int> ApplyAsync(string connectionString, string[] scripts, CancellationToken ct)
+    private static async Task<int> ApplyAsync(string connectionString, IReadOnlyList<string> scripts, CancellationToken ct)
     {
         NpgsqlConnection connection;
         try
@@ -80,52 +76,24 @@ public static class SchemaScriptRunner
         }
         await using var _ = connection;
 
-        var applied = new List<(string Name, string Sha256)>();
-        foreach (var script in scripts)
-        {
-            var name = Path.GetFileName(script);
-            var text = await File.ReadAllBytesAsync(script, ct);
-            var stopwatch = Stopwatch.StartNew();
-            try
-            {
-                await using var apply = new NpgsqlCommand(Encoding.UTF8.GetString(text), connection);
-                await apply.ExecuteNonQueryAsync(ct);
-            }
-            catch (NpgsqlException e)
-            {
-                return Fail(1, $"{name} failed: {Describe(e)}");
-            }
-            applied.Add((name, Sha256(text)));
-            Console.WriteLine($"migrate: applied {name} ({stopwatch.ElapsedMilliseconds} ms)");
-        }
-
-        // Recorded only once every file is applied: a waiting silo then knows the whole set is in place.
         try
         {
-            await using var batch = new NpgsqlBatch(connection);
-            foreach (var (name, sha256) in applied)
-            {
-                var record = new NpgsqlBatchCommand(
-                    "INSERT INTO schema_scripts (file_name, sha256) VALUES ($1, $2) ON CONFLICT DO NOTHING");
-                record.Parameters.Add(new NpgsqlParameter { Value = name });
-                record.Parameters.Add(new NpgsqlParameter { Value = sha256 });
-                batch.BatchCommands.Add(record);
-            }
-            await batch.ExecuteNonQueryAsync(ct);
+            await SchemaScripts.ApplyAsync(connection, scripts,
+                (name, elapsed) => Console.WriteLine($"migrate: applied {name} ({(long)elapsed.TotalMilliseconds} ms)"), ct);
         }
-        catch (NpgsqlException e)
+        catch (InvalidOperationException e) when (e.InnerException is NpgsqlException)
         {
-            return Fail(1, $"recording the applied scripts failed: {Describe(e)}");
+            return Fail(1, e.Message);
         }
-        Console.WriteLine($"migrate: schema up to date ({scripts.Length} scripts)");
+        Console.WriteLine($"migrate: schema up to date ({scripts.Count} scripts)");
         return 0;
     }
 
-    private static async Task<int> WaitAsync(string connectionString, string[] scripts, CancellationToken ct)
+    private static async Task<int> WaitAsync(string connectionString, IReadOnlyList<string> scripts, CancellationToken ct)
     {
         var expected = new List<(string Name, string Sha256)>();
         foreach (var script in scripts)
-            expected.Add((Path.GetFileName(script), Sha256(await File.ReadAllBytesAsync(script, ct))));
+            expected.Add((Path.GetFileName(script), SchemaScripts.Sha256(await File.ReadAllBytesAsync(script, ct))));
 
         string? lastReport = null;
         while (true)
@@ -168,10 +136,6 @@ public static class SchemaScriptRunner
         while (await reader.ReadAsync(ct)) recorded.Add((reader.GetString(0), reader.GetString(1)));
         return expected.Where(e => !recorded.Contains(e)).Select(e => e.Name).ToList();
     }
-
-    private static string Describe(NpgsqlException e) => (e as PostgresException)?.MessageText ?? e.Message;
-
-    private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
     private static int Fail(int exitCode, string message)
     {

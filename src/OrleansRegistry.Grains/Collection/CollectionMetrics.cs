@@ -33,7 +33,7 @@ public sealed class CollectionMetrics
                 : Array.Empty<Measurement<double>>(),
             "s", "When the last real garbage collection finished (Unix time), whichever silo ran it");
         meter.CreateObservableGauge("registry.storage.repository", () => _snapshot.Largest
-                .Select(u => new Measurement<long>(u.Bytes, new KeyValuePair<string, object?>(RepositoryTag, u.Repository))),
+                .Select(u => new Measurement<long>(u.Bytes, new KeyValuePair<string, object?>(RepositoryTag, u.Repository.Value))),
             "By", "Bytes of the blobs each repository's manifests reference (shared blobs count in each); the largest repositories only");
         meter.CreateObservableGauge("registry.storage.total", () => _snapshot.Total is { } total
                 ? [new Measurement<long>(total)]

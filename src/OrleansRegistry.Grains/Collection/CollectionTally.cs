@@ -1,3 +1,5 @@
+using OrleansRegistry.Core;
+
 namespace OrleansRegistry.Grains.Collection;
 
 /// <summary>A run's counts and bounded lists as it goes; <see cref="Report"/> freezes them.</summary>
@@ -14,23 +16,23 @@ internal sealed class CollectionTally(bool dryRun, DateTimeOffset startedAt)
     public long BytesReclaimed { get; private set; }
     public bool BlobSweepSkipped { get; set; }
 
-    public void Tag(string repository, string tag)
+    public void Tag(RepositoryName repository, Tag tag)
     {
         TagsDeleted++;
         if (_tags.Count < GarbageCollectionReport.ListLimit) _tags.Add($"{repository}:{tag}");
     }
 
-    public void Manifest(string repository, string digest)
+    public void Manifest(RepositoryName repository, Digest digest)
     {
         ManifestsDeleted++;
         if (_manifests.Count < GarbageCollectionReport.ListLimit) _manifests.Add($"{repository}@{digest}");
     }
 
-    public void Blob(string digest, long size)
+    public void Blob(Digest digest, long size)
     {
         BlobsDeleted++;
         BytesReclaimed += size;
-        if (_blobs.Count < GarbageCollectionReport.ListLimit) _blobs.Add(digest);
+        if (_blobs.Count < GarbageCollectionReport.ListLimit) _blobs.Add(digest.ToString());
     }
 
     public GarbageCollectionReport Report(TimeSpan duration) => new(DryRun, startedAt, Math.Round(duration.TotalSeconds, 3),

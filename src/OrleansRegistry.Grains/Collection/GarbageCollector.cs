@@ -97,7 +97,7 @@ public sealed class GarbageCollector(
     /// <summary>A killed run may have unlinked blobs and marked them deleting without deleting their bytes: finish them first.</summary>
     private async Task FinishDeletingAsync(CollectionTally tally, CancellationToken ct)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<Digest>();
         while (true)
         {
             var left = (await garbage.ListDeletingBlobsAsync(PageSize, ct)).Where(b => seen.Add(b.Digest)).ToList();
@@ -128,17 +128,16 @@ public sealed class GarbageCollector(
             if (repositories.Count == 0) return goneManifests;
             last = repositories[^1].Value;
             foreach (var repository in repositories)
-                if (retention.For(repository.Value) is { } rule)
-                    await ApplyRuleAsync(repository.Value, rule, tally, goneManifests, ct);
+                if (retention.For(repository) is { } rule)
+                    await ApplyRuleAsync(repository, rule, tally, goneManifests, ct);
         }
     }
 
-    private async Task ApplyRuleAsync(string repository, RetentionRule rule, CollectionTally tally, List<ManifestKey> goneManifests,
+    private async Task ApplyRuleAsync(RepositoryName repository, RetentionRule rule, CollectionTally tally, List<ManifestKey> goneManifests,
         CancellationToken ct)
     {
         var now = await garbage.DatabaseNowAsync(ct);
-        var name = RepositoryName.Parse(repository);
-        var goneTags = new List<string>();
+        var goneTags = new List<Tag>();
 
         var tags = await garbage.ListExpiredTagsAsync(repository, rule.KeepNewestTags, now - rule.DeleteTagsOlderThan, ct);
         foreach (var tag in tags)
@@ -147,7 +146,7 @@ public sealed class GarbageCollector(
             {
                 // Only if it still points where it did: a tag pushed again since the query is the newest now.
                 if (!await garbage.DeleteTagIfUnchangedAsync(repository, tag, ct)) continue;
-                await grains.Repository(name).TagsRemoved([Tag.Parse(tag.Tag)]);
+                await grains.Repository(repository).TagsRemoved([tag.Tag]);
             }
             logger.LogInformation("Garbage collection {Action} tag {Repository}:{Tag} ({Digest}, last pushed {UpdatedAt:O}) by retention rule {Pattern}",
                 tally.DryRun ? "would delete" : "deleted", repository, tag.Tag, tag.Digest, tag.UpdatedAt, rule.Repository);
@@ -158,7 +157,7 @@ public sealed class GarbageCollector(
 
         if (rule.DeleteUntaggedOlderThan is not { } untaggedAge) return;
         var createdBefore = now - untaggedAge;
-        var goneHere = new List<string>();
+        var goneHere = new List<Digest>();
         // Deleting an index frees its children, deleting a subject its referrers: repeat until a pass deletes nothing.
         for (var pass = 0; pass < MaxUntaggedPasses; pass++)
         {
@@ -167,7 +166,7 @@ public sealed class GarbageCollector(
             var deleted = 0;
             foreach (var candidate in candidates)
             {
-                if (!tally.DryRun && !await grains.Manifest(name, Digest.Parse(candidate)).DeleteUnreferenced(createdBefore)) continue;
+                if (!tally.DryRun && !await grains.Manifest(repository, candidate).DeleteUnreferenced(createdBefore)) continue;
                 logger.LogInformation("Garbage collection {Action} untagged manifest {Repository}@{Digest} by retention rule {Pattern}",
                     tally.DryRun ? "would delete" : "deleted", repository, candidate, rule.Repository);
                 tally.Manifest(repository, candidate);
@@ -185,7 +184,7 @@ public sealed class GarbageCollector(
         // One cutoff for the whole sweep, in the database's clock (last_linked_at is its now()): a blob uploaded or
         // linked after the mark started is never swept by this run, whatever the grace period.
         var linkedBefore = await garbage.DatabaseNowAsync(ct) - options.Value.GracePeriod;
-        string? after = null;
+        Digest? after = null;
         while (true)
         {
             var candidates = await garbage.ListGarbageBlobsAsync(linkedBefore, after, PageSize, goneManifests, ct);
@@ -202,9 +201,9 @@ public sealed class GarbageCollector(
                 if (unlinked.Count == 0) continue;
                 // The links are gone from the tables; the repositories' caches forget them before the bytes go.
                 await Task.WhenAll(unlinked.SelectMany(b => b.Repositories.Select(r => (Repository: r, b.Digest)))
-                    .GroupBy(l => l.Repository, StringComparer.Ordinal)
-                    .Select(g => grains.Repository(RepositoryName.Parse(g.Key)).ForgetBlobs(g.Select(l => Digest.Parse(l.Digest)).ToArray())));
-                var linkedFrom = unlinked.ToDictionary(b => b.Digest, b => b.Repositories, StringComparer.Ordinal);
+                    .GroupBy(l => l.Repository)
+                    .Select(g => grains.Repository(g.Key).ForgetBlobs(g.Select(l => l.Digest).ToArray())));
+                var linkedFrom = unlinked.ToDictionary(b => b.Digest, b => b.Repositories);
                 foreach (var blob in await DeleteBytesAsync(unlinked.Select(b => b.Digest).ToList(), ct))
                 {
                     var repositories = linkedFrom[blob.Digest];
@@ -219,9 +218,8 @@ public sealed class GarbageCollector(
     // Throttled (a pause after each deletion), one blob per transaction, so no row lock is held across a pause.
     private int BatchSize => options.Value.PauseBetweenDeletes > TimeSpan.Zero ? 1 : MaxBatchSize;
 
-    // The index keeps digests as text, rows it wrote from parsed digests: parsed again where they meet the store.
-    private Task<IReadOnlyList<BlobRecord>> DeleteBytesAsync(IReadOnlyList<string> digests, CancellationToken ct) =>
-        garbage.DeleteUnlinkedBlobsAsync(digests, async (digest, c) => await store.DeleteAsync(Digest.Parse(digest), c), ct);
+    private Task<IReadOnlyList<BlobRecord>> DeleteBytesAsync(IReadOnlyList<Digest> digests, CancellationToken ct) =>
+        garbage.DeleteUnlinkedBlobsAsync(digests, async (digest, c) => await store.DeleteAsync(digest, c), ct);
 
     private void Deleted(CollectionTally tally, BlobRecord blob, string why)
     {

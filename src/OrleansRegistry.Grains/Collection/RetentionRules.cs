@@ -19,10 +19,10 @@ public sealed class RetentionRules
     public bool IsEmpty => _rules.Count == 0;
 
     /// <summary>The rule that applies to <paramref name="repository"/>, or null.</summary>
-    public RetentionRule? For(string repository)
+    public RetentionRule? For(RepositoryName repository)
     {
         foreach (var (pattern, rule) in _rules)
-            if (pattern.Matches(repository)) return rule;
+            if (pattern.Matches(repository.Value)) return rule;
         return null;
     }
 

@@ -47,8 +47,15 @@ public static class AdminEndpoints
     {
         var (limit, last) = RequestArguments.Page(context.Request);
         var fetched = limit == 0 ? [] : await storage.ListUsageAsync(last, limit + 1, context.RequestAborted);
-        return Results.Json(new StoragePage(Pagination.TakePage(context, fetched, limit, StoragePath, u => u.Repository)));
+        var page = Pagination.TakePage(context, fetched, limit, StoragePath, u => u.Repository.Value);
+        return Results.Json(new StoragePage(page.Select(RepositoryStorage.Of).ToList()));
     }
 
-    private sealed record StoragePage(IReadOnlyList<RepositoryUsage> Repositories);
+    private sealed record StoragePage(IReadOnlyList<RepositoryStorage> Repositories);
+
+    /// <summary>A <see cref="RepositoryUsage"/> as the endpoint answers it: the repository as its plain name.</summary>
+    private sealed record RepositoryStorage(string Repository, long Bytes, long Blobs, long Manifests)
+    {
+        public static RepositoryStorage Of(RepositoryUsage usage) => new(usage.Repository.Value, usage.Bytes, usage.Blobs, usage.Manifests);
+    }
 }

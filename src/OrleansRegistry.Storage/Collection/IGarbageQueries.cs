@@ -1,9 +1,12 @@
+using OrleansRegistry.Core;
+
 namespace OrleansRegistry.Storage.Collection;
 
 /// <summary>
 /// The queries of garbage collection and retention over the tables of sql/11-storage-lifecycle.sql (blobs, manifests,
 /// manifest_references) and sql/10-registry.sql (tags, blob_links): the candidates and the sweep. Mark and sweep are
-/// queries: nothing here walks the blob store. Digests, names and tags were validated by whoever stored them.
+/// queries: nothing here walks the blob store. Names, tags and digests are text only in the SQL: whoever stored them
+/// validated them, and rows read back are parsed here.
 /// </summary>
 public interface IGarbageQueries
 {
@@ -15,11 +18,11 @@ public interface IGarbageQueries
     /// <paramref name="keepNewest"/> (by <c>updated_at</c>) and updated before <paramref name="olderThan"/>; a null bound
     /// does not restrict. Both null: none.
     /// </summary>
-    Task<IReadOnlyList<TagRecord>> ListExpiredTagsAsync(string repository, int? keepNewest, DateTimeOffset? olderThan,
+    Task<IReadOnlyList<TagRecord>> ListExpiredTagsAsync(RepositoryName repository, int? keepNewest, DateTimeOffset? olderThan,
         CancellationToken ct = default);
 
     /// <summary>Deletes a tag only if it still points where it did when listed (a push since then keeps it).</summary>
-    Task<bool> DeleteTagIfUnchangedAsync(string repository, TagRecord tag, CancellationToken ct = default);
+    Task<bool> DeleteTagIfUnchangedAsync(RepositoryName repository, TagRecord tag, CancellationToken ct = default);
 
     /// <summary>
     /// Up to <paramref name="limit"/> manifests of <paramref name="repository"/> created before
@@ -27,8 +30,8 @@ public interface IGarbageQueries
     /// not a referrer whose subject is in the repository. <paramref name="goneTags"/> and
     /// <paramref name="goneManifests"/> count as already deleted (a dry run's earlier decisions).
     /// </summary>
-    Task<IReadOnlyList<string>> ListUnreferencedManifestsAsync(string repository, DateTimeOffset createdBefore,
-        IReadOnlyCollection<string> goneTags, IReadOnlyCollection<string> goneManifests, int limit, CancellationToken ct = default);
+    Task<IReadOnlyList<Digest>> ListUnreferencedManifestsAsync(RepositoryName repository, DateTimeOffset createdBefore,
+        IReadOnlyCollection<Tag> goneTags, IReadOnlyCollection<Digest> goneManifests, int limit, CancellationToken ct = default);
 
     /// <summary>Blobs a killed run left marked <c>deleting</c> (their links are gone; the bytes may not be).</summary>
     Task<IReadOnlyList<BlobRecord>> ListDeletingBlobsAsync(int limit, CancellationToken ct = default);
@@ -39,7 +42,7 @@ public interface IGarbageQueries
     /// <paramref name="linkedBefore"/>. References from <paramref name="goneManifests"/> (repository, digest) do not
     /// count (a dry run's manifest deletions).
     /// </summary>
-    Task<IReadOnlyList<BlobRecord>> ListGarbageBlobsAsync(DateTimeOffset linkedBefore, string? after, int limit,
+    Task<IReadOnlyList<BlobRecord>> ListGarbageBlobsAsync(DateTimeOffset linkedBefore, Digest? after, int limit,
         IReadOnlyCollection<ManifestKey> goneManifests, CancellationToken ct = default);
 
     /// <summary>
@@ -48,7 +51,7 @@ public interface IGarbageQueries
     /// <paramref name="linkedBefore"/>, referenced by no manifest), deletes those links and marks those blobs deleting.
     /// Returns the blobs that were still garbage, each with the repositories that linked it.
     /// </summary>
-    Task<IReadOnlyList<UnlinkedBlob>> UnlinkGarbageBlobsAsync(IReadOnlyList<string> digests, DateTimeOffset linkedBefore,
+    Task<IReadOnlyList<UnlinkedBlob>> UnlinkGarbageBlobsAsync(IReadOnlyList<Digest> digests, DateTimeOffset linkedBefore,
         CancellationToken ct = default);
 
     /// <summary>
@@ -56,18 +59,18 @@ public interface IGarbageQueries
     /// <paramref name="deleteBytes"/> (the store's delete) for each, then deletes their rows. Returns the blobs deleted;
     /// a blob no longer marked (an upload committed it again in between) is left alone.
     /// </summary>
-    Task<IReadOnlyList<BlobRecord>> DeleteUnlinkedBlobsAsync(IReadOnlyList<string> digests,
-        Func<string, CancellationToken, Task> deleteBytes, CancellationToken ct = default);
+    Task<IReadOnlyList<BlobRecord>> DeleteUnlinkedBlobsAsync(IReadOnlyList<Digest> digests,
+        Func<Digest, CancellationToken, Task> deleteBytes, CancellationToken ct = default);
 }
 
 /// <summary>A tag as listed: where it pointed and when it was last moved.</summary>
-public sealed record TagRecord(string Tag, string Digest, DateTimeOffset UpdatedAt);
+public sealed record TagRecord(Tag Tag, Digest Digest, DateTimeOffset UpdatedAt);
 
 /// <summary>A blob row: its digest and size.</summary>
-public sealed record BlobRecord(string Digest, long Size);
+public sealed record BlobRecord(Digest Digest, long Size);
 
 /// <summary>A blob the sweep unlinked and marked deleting, and the repositories that linked it.</summary>
-public sealed record UnlinkedBlob(string Digest, long Size, IReadOnlyList<string> Repositories);
+public sealed record UnlinkedBlob(Digest Digest, long Size, IReadOnlyList<RepositoryName> Repositories);
 
 /// <summary>A manifest of a repository.</summary>
-public sealed record ManifestKey(string Repository, string Digest);
+public sealed record ManifestKey(RepositoryName Repository, Digest Digest);

@@ -1,3 +1,5 @@
+using OrleansRegistry.Core;
+
 namespace OrleansRegistry.Storage.Collection;
 
 /// <summary>Storage usage per repository and in all, from the tables (blobs, manifests, manifest_references, repositories).</summary>
@@ -17,4 +19,4 @@ public interface IStorageUsage
 /// A repository's storage: <see cref="Bytes"/> of the distinct blobs its manifests reference (a blob shared with other
 /// repositories counts in each), how many blobs that is, and how many manifests it holds.
 /// </summary>
-public sealed record RepositoryUsage(string Repository, long Bytes, long Blobs, long Manifests);
+public sealed record RepositoryUsage(RepositoryName Repository, long Bytes, long Blobs, long Manifests);

@@ -1,6 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
-using static OrleansRegistry.Storage.Collection.CollectionParameters;
+using static OrleansRegistry.Storage.SqlParameters;
 
 namespace OrleansRegistry.Storage.Collection;
 
@@ -42,7 +42,7 @@ public sealed class PostgresCollectorRuns(NpgsqlDataSource dataSource) : ICollec
         await using var cmd = dataSource.CreateCommand("""
             INSERT INTO gc_runs (started_at, dry_run, silo, report) VALUES (@started_at, @dry_run, @silo, @report)
             """);
-        cmd.Parameters.Add(Instant("started_at", startedAt));
+        cmd.Parameters.Add(Timestamp("started_at", startedAt));
         cmd.Parameters.Add(new NpgsqlParameter<bool>("dry_run", dryRun));
         cmd.Parameters.Add(Text("silo", silo));
         cmd.Parameters.Add(new NpgsqlParameter<string>("report", NpgsqlDbType.Jsonb) { TypedValue = reportJson });

@@ -1,5 +1,6 @@
 using Npgsql;
-using static OrleansRegistry.Storage.Collection.CollectionParameters;
+using OrleansRegistry.Core;
+using static OrleansRegistry.Storage.SqlParameters;
 
 namespace OrleansRegistry.Storage.Collection;
 
@@ -19,7 +20,7 @@ public sealed class PostgresGarbageQueries(NpgsqlDataSource dataSource) : IGarba
         return new DateTimeOffset((DateTime)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!, TimeSpan.Zero);
     }
 
-    public async Task<IReadOnlyList<TagRecord>> ListExpiredTagsAsync(string repository, int? keepNewest, DateTimeOffset? olderThan,
+    public async Task<IReadOnlyList<TagRecord>> ListExpiredTagsAsync(RepositoryName repository, int? keepNewest, DateTimeOffset? olderThan,
         CancellationToken ct = default)
     {
         if (keepNewest is null && olderThan is null) return [];
@@ -35,15 +36,15 @@ public sealed class PostgresGarbageQueries(NpgsqlDataSource dataSource) : IGarba
             """);
         cmd.Parameters.Add(Text("repository", repository));
         if (keepNewest is { } keep) cmd.Parameters.Add(new NpgsqlParameter<long>("keep", keep));
-        if (olderThan is { } cutoff) cmd.Parameters.Add(Instant("older_than", cutoff));
+        if (olderThan is { } cutoff) cmd.Parameters.Add(Timestamp("older_than", cutoff));
         var tags = new List<TagRecord>();
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            tags.Add(new TagRecord(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
+            tags.Add(new TagRecord(Tag.Parse(reader.GetString(0)), Digest.Parse(reader.GetString(1)), reader.GetFieldValue<DateTimeOffset>(2)));
         return tags;
     }
 
-    public async Task<bool> DeleteTagIfUnchangedAsync(string repository, TagRecord tag, CancellationToken ct = default)
+    public async Task<bool> DeleteTagIfUnchangedAsync(RepositoryName repository, TagRecord tag, CancellationToken ct = default)
     {
         await using var cmd = dataSource.CreateCommand("""
             DELETE FROM tags
@@ -52,12 +53,12 @@ public sealed class PostgresGarbageQueries(NpgsqlDataSource dataSource) : IGarba
         cmd.Parameters.Add(Text("repository", repository));
         cmd.Parameters.Add(Text("tag", tag.Tag));
         cmd.Parameters.Add(Text("digest", tag.Digest));
-        cmd.Parameters.Add(Instant("updated_at", tag.UpdatedAt));
+        cmd.Parameters.Add(Timestamp("updated_at", tag.UpdatedAt));
         return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
     }
 
-    public async Task<IReadOnlyList<string>> ListUnreferencedManifestsAsync(string repository, DateTimeOffset createdBefore,
-        IReadOnlyCollection<string> goneTags, IReadOnlyCollection<string> goneManifests, int limit, CancellationToken ct = default)
+    public async Task<IReadOnlyList<Digest>> ListUnreferencedManifestsAsync(RepositoryName repository, DateTimeOffset createdBefore,
+        IReadOnlyCollection<Tag> goneTags, IReadOnlyCollection<Digest> goneManifests, int limit, CancellationToken ct = default)
     {
         // The same three rules IManifestGrain.DeleteUnreferenced re-checks under its row lock.
         await using var cmd = dataSource.CreateCommand("""
@@ -76,13 +77,13 @@ public sealed class PostgresGarbageQueries(NpgsqlDataSource dataSource) : IGarba
             LIMIT @limit
             """);
         cmd.Parameters.Add(Text("repository", repository));
-        cmd.Parameters.Add(Instant("created_before", createdBefore));
+        cmd.Parameters.Add(Timestamp("created_before", createdBefore));
         cmd.Parameters.Add(TextArray("gone_tags", goneTags));
         cmd.Parameters.Add(TextArray("gone_manifests", goneManifests));
         cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-        var digests = new List<string>();
+        var digests = new List<Digest>();
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false)) digests.Add(reader.GetString(0));
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) digests.Add(Digest.Parse(reader.GetString(0)));
         return digests;
     }
 
@@ -94,7 +95,7 @@ public sealed class PostgresGarbageQueries(NpgsqlDataSource dataSource) : IGarba
         return await ReadBlobsAsync(cmd, ct).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<BlobRecord>> ListGarbageBlobsAsync(DateTimeOffset linkedBefore, string? after, int limit,
+    public async Task<IReadOnlyList<BlobRecord>> ListGarbageBlobsAsync(DateTimeOffset linkedBefore, Digest? after, int limit,
         IReadOnlyCollection<ManifestKey> goneManifests, CancellationToken ct = default)
     {
         // Mark: a blob no manifest references is garbage once its grace period is over. A dry run also discounts the
@@ -114,18 +115,18 @@ public sealed class PostgresGarbageQueries(NpgsqlDataSource dataSource) : IGarba
             ORDER BY b.digest
             LIMIT @limit
             """);
-        cmd.Parameters.Add(Instant("linked_before", linkedBefore));
-        if (after is not null) cmd.Parameters.Add(Text("after", after));
+        cmd.Parameters.Add(Timestamp("linked_before", linkedBefore));
+        if (after is { } position) cmd.Parameters.Add(Text("after", position));
         if (goneManifests.Count > 0)
         {
-            cmd.Parameters.Add(TextArray("gone_repositories", goneManifests.Select(m => m.Repository).ToList()));
-            cmd.Parameters.Add(TextArray("gone_digests", goneManifests.Select(m => m.Digest).ToList()));
+            cmd.Parameters.Add(TextArray("gone_repositories", goneManifests.Select(m => m.Repository)));
+            cmd.Parameters.Add(TextArray("gone_digests", goneManifests.Select(m => m.Digest)));
         }
         cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
         return await ReadBlobsAsync(cmd, ct).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<UnlinkedBlob>> UnlinkGarbageBlobsAsync(IReadOnlyList<string> digests, DateTimeOffset linkedBefore,
+    public async Task<IReadOnlyList<UnlinkedBlob>> UnlinkGarbageBlobsAsync(IReadOnlyList<Digest> digests, DateTimeOffset linkedBefore,
         CancellationToken ct = default)
     {
         if (digests.Count == 0) return [];
@@ -149,28 +150,28 @@ public sealed class PostgresGarbageQueries(NpgsqlDataSource dataSource) : IGarba
             """, connection))
         {
             recheck.Parameters.Add(TextArray("digests", digests));
-            recheck.Parameters.Add(Instant("linked_before", linkedBefore));
+            recheck.Parameters.Add(Timestamp("linked_before", linkedBefore));
             garbage = await ReadBlobsAsync(recheck, ct).ConfigureAwait(false);
         }
         if (garbage.Count == 0) return []; // rolled back on dispose
 
-        var linkedFrom = garbage.ToDictionary(b => b.Digest, _ => new List<string>(), StringComparer.Ordinal);
+        var linkedFrom = garbage.ToDictionary(b => b.Digest, _ => new List<RepositoryName>());
         await using (var unlink = new NpgsqlCommand("""
             WITH unlinked AS (DELETE FROM blob_links WHERE digest = ANY (@garbage) RETURNING digest, repository),
                  marked AS (UPDATE blobs SET deleting = true WHERE digest = ANY (@garbage))
             SELECT digest, repository FROM unlinked ORDER BY digest, repository
             """, connection))
         {
-            unlink.Parameters.Add(TextArray("garbage", garbage.Select(b => b.Digest).ToList()));
+            unlink.Parameters.Add(TextArray("garbage", garbage.Select(b => b.Digest)));
             await using var reader = await unlink.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false)) linkedFrom[reader.GetString(0)].Add(reader.GetString(1));
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) linkedFrom[Digest.Parse(reader.GetString(0))].Add(RepositoryName.Parse(reader.GetString(1)));
         }
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         return garbage.Select(b => new UnlinkedBlob(b.Digest, b.Size, linkedFrom[b.Digest])).ToList();
     }
 
-    public async Task<IReadOnlyList<BlobRecord>> DeleteUnlinkedBlobsAsync(IReadOnlyList<string> digests,
-        Func<string, CancellationToken, Task> deleteBytes, CancellationToken ct = default)
+    public async Task<IReadOnlyList<BlobRecord>> DeleteUnlinkedBlobsAsync(IReadOnlyList<Digest> digests,
+        Func<Digest, CancellationToken, Task> deleteBytes, CancellationToken ct = default)
     {
         if (digests.Count == 0) return [];
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -191,14 +192,14 @@ public sealed class PostgresGarbageQueries(NpgsqlDataSource dataSource) : IGarba
             async (blob, c) => await deleteBytes(blob.Digest, c).ConfigureAwait(false)).ConfigureAwait(false);
         await using (var delete = new NpgsqlCommand("DELETE FROM blobs WHERE digest = ANY (@digests)", connection))
         {
-            delete.Parameters.Add(TextArray("digests", marked.Select(b => b.Digest).ToList()));
+            delete.Parameters.Add(TextArray("digests", marked.Select(b => b.Digest)));
             await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         return marked;
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, IReadOnlyList<string> digests, CancellationToken ct)
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, IReadOnlyList<Digest> digests, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, connection);
         cmd.Parameters.Add(TextArray("digests", digests));
@@ -209,7 +210,7 @@ public sealed class PostgresGarbageQueries(NpgsqlDataSource dataSource) : IGarba
     {
         var blobs = new List<BlobRecord>();
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false)) blobs.Add(new BlobRecord(reader.GetString(0), reader.GetInt64(1)));
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) blobs.Add(new BlobRecord(Digest.Parse(reader.GetString(0)), reader.GetInt64(1)));
         return blobs;
     }
 }

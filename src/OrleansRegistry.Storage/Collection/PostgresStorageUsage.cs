@@ -1,5 +1,6 @@
 using Npgsql;
-using static OrleansRegistry.Storage.Collection.CollectionParameters;
+using OrleansRegistry.Core;
+using static OrleansRegistry.Storage.SqlParameters;
 
 namespace OrleansRegistry.Storage.Collection;
 
@@ -56,7 +57,7 @@ public sealed class PostgresStorageUsage(NpgsqlDataSource dataSource) : IStorage
         var usage = new List<RepositoryUsage>();
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            usage.Add(new RepositoryUsage(reader.GetString(0), Convert.ToInt64(reader.GetValue(1)), reader.GetInt64(2), reader.GetInt64(3)));
+            usage.Add(new RepositoryUsage(RepositoryName.Parse(reader.GetString(0)), Convert.ToInt64(reader.GetValue(1)), reader.GetInt64(2), reader.GetInt64(3)));
         return usage;
     }
 }

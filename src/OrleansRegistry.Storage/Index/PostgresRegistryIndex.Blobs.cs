@@ -1,5 +1,6 @@
 using Npgsql;
 using OrleansRegistry.Core;
+using static OrleansRegistry.Storage.SqlParameters;
 
 namespace OrleansRegistry.Storage.Index;
 

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using OrleansRegistry.Core;
+using static OrleansRegistry.Storage.SqlParameters;
 
 namespace OrleansRegistry.Storage.Index;
 
@@ -89,8 +90,8 @@ public sealed partial class PostgresRegistryIndex
         {
             write.Parameters.Add(Text("repository", repository));
             write.Parameters.Add(Text("digest", manifest.Digest));
-            write.Parameters.Add(new NpgsqlParameter<string[]>("digests", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = references.Select(r => r.Digest.ToString()).ToArray() });
-            write.Parameters.Add(new NpgsqlParameter<string[]>("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = references.Select(r => r.Kind).ToArray() });
+            write.Parameters.Add(TextArray("digests", references.Select(r => r.Digest)));
+            write.Parameters.Add(TextArray("kinds", references.Select(r => r.Kind)));
             write.Parameters.Add(new NpgsqlParameter<long[]>("sizes", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = references.Select(r => r.Size).ToArray() });
             await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
@@ -214,7 +215,7 @@ public sealed partial class PostgresRegistryIndex
         if (digests.Length == 0) return found;
         await using var cmd = new NpgsqlCommand(sql, connection, transaction);
         cmd.Parameters.Add(Text("repository", repository));
-        cmd.Parameters.Add(new NpgsqlParameter<string[]>("digests", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = digests });
+        cmd.Parameters.Add(TextArray("digests", digests));
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false)) found[reader.GetString(0)] = reader.GetInt64(1);
         return found;

@@ -1,4 +1,5 @@
 using Npgsql;
+using static OrleansRegistry.Storage.SqlParameters;
 
 namespace OrleansRegistry.Storage.Index;
 

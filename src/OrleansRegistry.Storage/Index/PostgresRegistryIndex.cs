@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using OrleansRegistry.Core;
+using static OrleansRegistry.Storage.SqlParameters;
 
 namespace OrleansRegistry.Storage.Index;
 
@@ -275,26 +276,6 @@ public sealed partial class PostgresRegistryIndex : IRegistryIndex
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         return limit;
     }
-
-    private static NpgsqlParameter<string> Text(string name, string value)
-    {
-        ArgumentNullException.ThrowIfNull(value, name);
-        return new NpgsqlParameter<string>(name, NpgsqlDbType.Text) { TypedValue = value };
-    }
-
-    private static NpgsqlParameter<string> Text(string name, RepositoryName value) => Text(name, value.Value);
-
-    private static NpgsqlParameter<string> Text(string name, Tag value) => Text(name, value.Value);
-
-    // The digest's canonical text is kept inside it: no string is built here.
-    private static NpgsqlParameter<string> Text(string name, Digest value) => Text(name, value.ToString());
-
-    private static NpgsqlParameter NullableText(string name, string? value) =>
-        new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
-
-    // timestamptz only accepts UTC offsets from Npgsql; the instant is what matters.
-    private static NpgsqlParameter<DateTimeOffset> Timestamp(string name, DateTimeOffset value) =>
-        new(name, NpgsqlDbType.TimestampTz) { TypedValue = value.ToUniversalTime() };
 
     private static Task<IReadOnlyList<string>> ReadStringsAsync(NpgsqlCommand cmd, CancellationToken ct) =>
         ReadAllAsync(cmd, static value => value, ct);

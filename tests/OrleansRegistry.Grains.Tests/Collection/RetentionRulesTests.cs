@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Collection;
 
 namespace OrleansRegistry.Grains.Tests.Collection;
@@ -22,14 +23,14 @@ public sealed class RetentionRulesTests
             new RetentionRule { Repository = "team/**", KeepNewestTags = 1 },
             new RetentionRule { Repository = "**", DeleteUntaggedOlderThan = TimeSpan.FromDays(7) });
 
-        Assert.Equal(expected, rules.For(repository)?.Repository);
+        Assert.Equal(expected, rules.For(RepositoryName.Parse(repository))?.Repository);
     }
 
     [Fact]
     public void No_rule_matching_means_no_retention()
     {
         var rules = Rules(new RetentionRule { Repository = "team/**", KeepNewestTags = 1 });
-        Assert.Null(rules.For("other/app"));
+        Assert.Null(rules.For(RepositoryName.Parse("other/app")));
         Assert.True(Rules().IsEmpty);
     }
 

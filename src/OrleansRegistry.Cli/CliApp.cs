@@ -54,7 +54,7 @@ public static class CliApp
                 await console.Error.WriteLineAsync(InsecureWarning);
             var credentials = DockerCredentials.FromEnvironment(environment);
             using var registries = connector = new RegistryConnector(globals.PlainHttp, globals.Username, globals.Password,
-                globals.CaCertificates, globals.Insecure, globals.TlsForLoopback, credentials);
+                globals.CaCertificates, globals.Insecure, globals.TlsForLoopback, credentials, globals.TrustedRealmHosts);
             return await command.RunAsync(new CommandContext(command, parsed, globals, console, registries, credentials), ct);
         }
         catch (UsageException e)

@@ -26,7 +26,9 @@ internal static class HelpText
             Registries that authenticate (Basic, or the Docker token flow public registries use) get --username and
             --password, or OREG_USERNAME and OREG_PASSWORD; without them, the credentials 'oreg login' (or docker,
             podman) stored for the registry: $DOCKER_CONFIG/config.json or ~/.docker/config.json, or the credential
-            helper it names; without any, pulls fetch anonymous tokens.
+            helper it names; without any, pulls fetch anonymous tokens. Credentials go to a token realm only on the
+            registry's own host (Docker Hub's auth.docker.io included) or a host of --trust-realm (OREG_TRUSTED_REALMS),
+            and a plain-http realm is used only by a plain-http registry for such a host; other realms get no password.
             Output: progress bars on a terminal, one line per event otherwise, only the result with --quiet.
             Exit codes: 0 success, 1 registry or transfer error, 2 usage error, 130 cancelled (Ctrl-C, SIGTERM).
             Run 'oreg COMMAND --help' for a command's details.

@@ -34,6 +34,7 @@ internal sealed class RegistryConnector : IDisposable
     private readonly string? _password;
     private readonly X509Certificate2Collection? _trustedRoots;
     private readonly ICredentialStore? _credentials;
+    private readonly IReadOnlyCollection<string> _trustedRealmHosts;
     private volatile string? _rejection;
 
     /// <summary>
@@ -42,8 +43,9 @@ internal sealed class RegistryConnector : IDisposable
     /// </summary>
     public RegistryConnector(bool plainHttp, string? username = null, string? password = null,
         X509Certificate2Collection? trustedRoots = null, bool insecure = false, bool tlsForLoopback = false,
-        ICredentialStore? credentials = null)
+        ICredentialStore? credentials = null, IReadOnlyCollection<string>? trustedRealmHosts = null)
     {
+        _trustedRealmHosts = trustedRealmHosts ?? [];
         _plainHttp = plainHttp;
         _tlsForLoopback = tlsForLoopback;
         _username = username;
@@ -77,6 +79,7 @@ internal sealed class RegistryConnector : IDisposable
         Username = _username,
         Password = _password,
         CredentialStore = _username is null ? _credentials : null,
+        TrustedRealmHosts = _trustedRealmHosts,
     });
 
     /// <summary>A client for <paramref name="host"/> with exactly <paramref name="credential"/> (what <c>login</c> checks).</summary>
@@ -85,6 +88,7 @@ internal sealed class RegistryConnector : IDisposable
         Registry = BaseAddress(host),
         Username = credential.Username,
         Password = credential.Password,
+        TrustedRealmHosts = _trustedRealmHosts,
     });
 
     public RepositoryClient Repository(ImageReference reference) => Connect(reference.Host).Repository(reference.Repository);

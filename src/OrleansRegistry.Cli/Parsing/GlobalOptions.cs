@@ -30,15 +30,18 @@ internal sealed record GlobalOptions(int Window, bool PlainHttp, bool Quiet, str
         "user for registries that authenticate (Basic or token); default $OREG_USERNAME, else what 'oreg login' stored");
     public static readonly OptionSpec PasswordOption = new("password", "PASSWORD",
         "password or access token for --username; default $OREG_PASSWORD (preferred: not visible in the process list)");
+    public static readonly OptionSpec TrustRealmOption = new("trust-realm", "HOSTS",
+        "also send credentials to these token realm hosts (comma-separated) besides each registry's own; default $OREG_TRUSTED_REALMS");
     public static readonly OptionSpec QuietOption = new("quiet", null, "print only the final result line", 'q');
     public static readonly OptionSpec HelpOption = new("help", null, "show help (after a command: that command's help)", 'h');
 
     public static IReadOnlyList<OptionSpec> All { get; } =
-        [WindowOption, PlainHttpOption, CaFileOption, InsecureOption, UsernameOption, PasswordOption, QuietOption, HelpOption];
+        [WindowOption, PlainHttpOption, CaFileOption, InsecureOption, UsernameOption, PasswordOption, TrustRealmOption, QuietOption, HelpOption];
 
     public const string UsernameVariable = "OREG_USERNAME";
     public const string PasswordVariable = "OREG_PASSWORD";
     public const string CaFileVariable = "OREG_CA_FILE";
+    public const string TrustedRealmsVariable = "OREG_TRUSTED_REALMS";
 
     /// <summary>The file <see cref="CaCertificates"/> came from (null: the system store alone).</summary>
     public string? CaFile { get; init; }
@@ -51,6 +54,9 @@ internal sealed record GlobalOptions(int Window, bool PlainHttp, bool Quiet, str
 
     /// <summary>Whether localhost and loopback registries talk https (else, as by default, plain http).</summary>
     public bool TlsForLoopback { get; init; }
+
+    /// <summary>Token realm hosts trusted with the credentials besides each registry's own (<c>--trust-realm</c>).</summary>
+    public IReadOnlyList<string> TrustedRealmHosts { get; init; } = [];
 
     public static GlobalOptions From(IReadOnlyDictionary<string, string?> options, Func<string, string?>? environment = null)
     {
@@ -79,6 +85,8 @@ internal sealed record GlobalOptions(int Window, bool PlainHttp, bool Quiet, str
             CaCertificates = caFile is null ? null : LoadCertificates(caFile, caOption is null ? CaFileVariable : "--ca-file"),
             Insecure = insecure,
             TlsForLoopback = insecure || caOption is not null,
+            TrustedRealmHosts = (options.GetValueOrDefault(TrustRealmOption.Name) ?? environment(TrustedRealmsVariable) ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         };
     }
 
@@ -104,5 +112,6 @@ internal sealed record GlobalOptions(int Window, bool PlainHttp, bool Quiet, str
     /// <summary>Never prints the password.</summary>
     public override string ToString() =>
         $"GlobalOptions {{ Window = {Window}, PlainHttp = {PlainHttp}, Quiet = {Quiet}, Username = {Username}, " +
-        $"Password = {(Password is null ? "" : "***")}, CaFile = {CaFile}, Insecure = {Insecure}, TlsForLoopback = {TlsForLoopback} }}";
+        $"Password = {(Password is null ? "" : "***")}, CaFile = {CaFile}, Insecure = {Insecure}, TlsForLoopback = {TlsForLoopback}, " +
+        $"TrustedRealmHosts = [{string.Join(",", TrustedRealmHosts)}] }}";
 }

@@ -46,4 +46,11 @@ public sealed class RegistryClientOptions
     /// the entry for the registry's <c>HOST[:PORT]</c>, looked up once, when the registry first asks for credentials.
     /// </summary>
     public Credentials.ICredentialStore? CredentialStore { get; init; }
+
+    /// <summary>
+    /// Hosts besides the registry's own to which the credentials may go when a Bearer challenge names them as its
+    /// token realm (e.g. <c>gitlab.com</c> for <c>registry.gitlab.com</c>). Any other realm host gets an anonymous token
+    /// request; Docker Hub's <c>auth.docker.io</c> is trusted for Docker Hub without being listed.
+    /// </summary>
+    public IReadOnlyCollection<string> TrustedRealmHosts { get; init; } = [];
 }

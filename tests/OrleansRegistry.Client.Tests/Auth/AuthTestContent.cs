@@ -3,10 +3,17 @@ using OrleansRegistry.Core;
 
 namespace OrleansRegistry.Client.Tests.Auth;
 
-/// <summary>What the authentication tests push and read back: a blob's descriptor, an OCI manifest over one layer.</summary>
+/// <summary>What the authentication tests push and read back (a blob's descriptor, an OCI manifest over one layer), and their check of a refusal.</summary>
 internal static class AuthTestContent
 {
     public static Descriptor Blob(byte[] data) => new(MediaTypes.OctetStream, Digest.Compute(data), data.Length);
+
+    /// <summary>The call fails as the spec's UNAUTHORIZED.</summary>
+    public static async Task AssertUnauthorized(Func<Task> call)
+    {
+        var error = await Assert.ThrowsAsync<RegistryException>(call);
+        Assert.Equal(ErrorCatalog.Unauthorized, error.Descriptor);
+    }
 
     public static async Task<byte[]> ReadAllAsync(Stream stream)
     {

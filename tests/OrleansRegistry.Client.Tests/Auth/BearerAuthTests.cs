@@ -63,10 +63,6 @@ public sealed class BearerAuthTests(TokenAuthRegistryFixture registry) : IClassF
     private List<RecordedRequest> RegistryRequests(RecordingHandler recording) =>
         recording.Requests.Where(r => r.Uri.Port == registry.Registry.Port).ToList();
 
-    /// <summary>The token requests naming <paramref name="repository"/> in a scope.</summary>
-    private List<TokenRequest> TokenRequestsFor(string repository) =>
-        registry.Issuer.Requests.Where(r => r.Scopes.Any(s => TokenAccess.ParseScope(s)?.Name == repository)).ToList();
-
     private static bool Grants(TokenRequest request, string type, string name, params string[] actions) =>
         request.Granted.Any(a => a.Type == type && a.Name == name && actions.All(a.Allows));
 
@@ -106,7 +102,7 @@ public sealed class BearerAuthTests(TokenAuthRegistryFixture registry) : IClassF
         Assert.Equal(HttpMethod.Head, refused.Method);
         Assert.Contains(sent, r => r.Method == HttpMethod.Post && r.Uri.Query.Contains("digest=") && r.Status != HttpStatusCode.Unauthorized);
 
-        var tokens = TokenRequestsFor(name);
+        var tokens = registry.Issuer.RequestsFor(name);
         Assert.All(tokens, t =>
         {
             Assert.Equal(HttpStatusCode.OK, t.Status);
@@ -133,7 +129,7 @@ public sealed class BearerAuthTests(TokenAuthRegistryFixture registry) : IClassF
         var patches = RegistryRequests(recording).Where(r => r.IsPatch).ToList();
         Assert.Equal([0L, 100_000L, 200_000L, 300_000L], patches.Select(p => p.ContentRangeStart));
         Assert.All(patches, p => Assert.Equal(HttpStatusCode.Accepted, p.Status));
-        Assert.Single(TokenRequestsFor(name), t => ScopeSet(t) == $"repository:{name}:pull,push");
+        Assert.Single(registry.Issuer.RequestsFor(name), t => ScopeSet(t) == $"repository:{name}:pull,push");
 
         var reader = Client(User, Password).Repository(name);
         await using var read = await reader.Blobs.OpenReadAsync(Blob(layer));
@@ -154,7 +150,7 @@ public sealed class BearerAuthTests(TokenAuthRegistryFixture registry) : IClassF
 
         var mount = Assert.Single(RegistryRequests(recording), r => r.Uri.Query.Contains("mount="));
         Assert.Equal(HttpStatusCode.Created, mount.Status); // the first try, already with the right token
-        var token = Assert.Single(TokenRequestsFor(target));
+        var token = Assert.Single(registry.Issuer.RequestsFor(target));
         Assert.True(Grants(token, "repository", source, "pull"));
         Assert.True(Grants(token, "repository", target, "pull", "push"));
         Assert.False(Grants(token, "repository", source, "push")); // no more than the mount needs
@@ -181,7 +177,7 @@ public sealed class BearerAuthTests(TokenAuthRegistryFixture registry) : IClassF
         Assert.Equal(second.Length, await repository.Blobs.StatAsync(Digest.Compute(second)));
         // Only the fresh client's first HEAD met a 401: the DELETE's scope was known before it went out.
         Assert.Single(RegistryRequests(recording), r => r.Status == HttpStatusCode.Unauthorized);
-        Assert.Contains(TokenRequestsFor(name), t => ScopeSet(t) == $"repository:{name}:delete" && Grants(t, "repository", name, "delete"));
+        Assert.Contains(registry.Issuer.RequestsFor(name), t => ScopeSet(t) == $"repository:{name}:delete" && Grants(t, "repository", name, "delete"));
     }
 
     [Fact]
@@ -241,7 +237,7 @@ public sealed class BearerAuthTests(TokenAuthRegistryFixture registry) : IClassF
         await AssertUnauthorized(() => repository.Manifests.PutAsync("v2", MediaTypes.OciManifest, manifest));
         await AssertUnauthorized(() => anonymous.ListRepositoriesAsync().ToListAsync().AsTask());
 
-        var asked = TokenRequestsFor(name).Where(t => !t.Authenticated).ToList();
+        var asked = registry.Issuer.RequestsFor(name).Where(t => !t.Authenticated).ToList();
         Assert.NotEmpty(asked);
         Assert.All(asked, t =>
         {
@@ -278,11 +274,5 @@ public sealed class BearerAuthTests(TokenAuthRegistryFixture registry) : IClassF
         var blobs = events.Closing().Where(e => e.Key != built.ManifestDigest("v1")).Select(e => e.Value).ToList();
         Assert.Equal(built.BlobDigests().Count - 1, blobs.Count);
         Assert.All(blobs, e => Assert.Equal(TransferEventKind.Mounted, e.Kind));
-    }
-
-    private static async Task AssertUnauthorized(Func<Task> call)
-    {
-        var error = await Assert.ThrowsAsync<RegistryException>(call);
-        Assert.Equal(ErrorCatalog.Unauthorized, error.Descriptor);
     }
 }

@@ -5,7 +5,7 @@ namespace OrleansRegistry.TestSupport.Interop;
 /// gets 401 with <c>Bearer realm=...,service=...,scope=...</c> naming a loopback <see cref="TokenIssuer"/>, which
 /// gives <see cref="User"/> / <see cref="Password"/> every action and anonymous callers only <c>pull</c>.
 /// </summary>
-public sealed class TokenAuthRegistryFixture : DistributionRegistryFixture, IAsyncLifetime
+public class TokenAuthRegistryFixture : DistributionRegistryFixture, IAsyncLifetime
 {
     public const string User = "oreg-token-user";
     public const string Password = "t0ken-Pa55";
@@ -18,6 +18,9 @@ public sealed class TokenAuthRegistryFixture : DistributionRegistryFixture, IAsy
 
     /// <summary>The token endpoint, with every request it answered.</summary>
     public TokenIssuer Issuer => _issuer ?? throw new InvalidOperationException("the fixture has not started");
+
+    /// <summary>The loopback address the token issuer listens on (the realm's host).</summary>
+    protected virtual string IssuerHost => "127.0.0.1";
 
     private string RootBundle => Root.Child("token-root.pem");
 
@@ -32,7 +35,7 @@ public sealed class TokenAuthRegistryFixture : DistributionRegistryFixture, IAsy
 
     protected override async Task PrepareAsync()
     {
-        _issuer = new TokenIssuer(IssuerName, Service, User, Password);
+        _issuer = new TokenIssuer(IssuerName, Service, User, Password, IssuerHost);
         await File.WriteAllTextAsync(RootBundle, _issuer.RootCertificatePem);
     }
 

@@ -62,8 +62,9 @@ public sealed class TokenIssuer : IAsyncDisposable
     private readonly List<TokenRequest> _requests = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _refreshTokens = new(StringComparer.Ordinal);
 
-    public TokenIssuer(string issuer, string service, string user, string password)
+    public TokenIssuer(string issuer, string service, string user, string password, string host = "127.0.0.1")
     {
+        Host = host;
         IssuerName = issuer;
         Service = service;
         User = user;
@@ -72,7 +73,7 @@ public sealed class TokenIssuer : IAsyncDisposable
         _certificate = SelfSigned(_key);
         // Compact JSON in the spec's order; x5c is standard base64 DER (not base64url), as Go's x509 parsing expects.
         _header = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new { typ = "JWT", alg = "ES256", x5c = new[] { Convert.ToBase64String(_certificate.RawData) } }));
-        (_listener, Port) = Listen();
+        (_listener, Port) = Listen(host);
         _loop = Task.Run(AcceptLoopAsync);
     }
 
@@ -86,14 +87,21 @@ public sealed class TokenIssuer : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>The realm to configure in the registry: <c>http://127.0.0.1:PORT/token/</c>.</summary>
-    public Uri Realm => new($"http://127.0.0.1:{Port}/token/");
+    /// <summary>The loopback address it listens on.</summary>
+    public string Host { get; }
+
+    /// <summary>The realm to configure in the registry: <c>http://HOST:PORT/token/</c>.</summary>
+    public Uri Realm => new($"http://{Host}:{Port}/token/");
 
     /// <summary>The signing certificate as PEM, for distribution's <c>rootcertbundle</c>.</summary>
     public string RootCertificatePem => _certificate.ExportCertificatePem();
 
     /// <summary>A snapshot of every request so far, in arrival order.</summary>
     public IReadOnlyList<TokenRequest> Requests { get { lock (_requests) return _requests.ToArray(); } }
+
+    /// <summary>The requests so far naming <paramref name="repository"/> in a scope.</summary>
+    public IReadOnlyList<TokenRequest> RequestsFor(string repository) =>
+        Requests.Where(r => r.Scopes.Any(s => TokenAccess.ParseScope(s)?.Name == repository)).ToList();
 
     private static X509Certificate2 SelfSigned(ECDsa key)
     {
@@ -108,14 +116,14 @@ public sealed class TokenIssuer : IAsyncDisposable
     }
 
     /// <summary>A listener on a picked loopback port (HttpListener cannot bind port 0), picked again when it is taken.</summary>
-    private static (HttpListener, int) Listen() =>
-        BindRetry.StartAsync("token issuer", _ => Task.FromResult(TryListen())).GetAwaiter().GetResult();
+    private static (HttpListener, int) Listen(string host) =>
+        BindRetry.StartAsync("token issuer", _ => Task.FromResult(TryListen(host))).GetAwaiter().GetResult();
 
-    private static (HttpListener, int) TryListen()
+    private static (HttpListener, int) TryListen(string host)
     {
         var port = LoopbackPorts.Candidate();
         var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/token/");
+        listener.Prefixes.Add($"http://{host}:{port}/token/");
         try
         {
             listener.Start();
@@ -124,7 +132,7 @@ public sealed class TokenIssuer : IAsyncDisposable
         catch (HttpListenerException e) when (e.ErrorCode == (int)SocketError.AddressAlreadyInUse || PortInUseException.IsReportedIn(e.Message))
         {
             listener.Close();
-            throw new PortInUseException($"token issuer: 127.0.0.1:{port}: {e.Message}", e);
+            throw new PortInUseException($"token issuer: {host}:{port}: {e.Message}", e);
         }
     }
 

@@ -12,7 +12,8 @@ namespace OrleansRegistry.Client.Registry.Auth;
 /// there are any, anonymously otherwise), then replays the request once. Tokens are cached per scope until
 /// <c>expires_in</c>; once a registry is known to want Basic or Bearer, later requests carry the authorization from
 /// the start (the scope worked out by <see cref="RequestScope"/>), so a streamed upload body, which cannot be sent
-/// twice, goes out already authorised. Only requests to the registry's own origin get credentials or tokens.
+/// twice, goes out already authorised. Only requests to the registry's own origin get credentials or tokens, and a
+/// realm gets the credentials only where <see cref="RealmPolicy"/> allows it.
 /// </summary>
 /// <remarks>
 /// Credentials: <see cref="RegistryClientOptions.Username"/>/<see cref="RegistryClientOptions.Password"/>, else the
@@ -161,12 +162,15 @@ internal sealed class RegistryAuthenticator
     private async Task<AuthenticationHeaderValue?> FetchTokenAsync(AuthChallenge challenge, string key,
         RegistryCredential? credential, CancellationToken ct)
     {
-        if (!challenge.IsBearer)
+        if (!challenge.IsBearer || RealmPolicy.Usable(_base, challenge.Realm, _options.TrustedRealmHosts) is not { } realm)
             return null;
+        // A realm the user's credentials may not go to still hands out anonymous tokens (public pulls work).
+        if (!RealmPolicy.MayReceiveCredentials(_base, realm, _options.TrustedRealmHosts))
+            credential = null;
         var scopes = key.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         using var request = credential?.IdentityToken is { } refreshToken
-            ? RefreshGrant(challenge, scopes, refreshToken)
-            : BasicGet(challenge, scopes, credential);
+            ? RefreshGrant(challenge, realm, scopes, refreshToken)
+            : BasicGet(challenge, realm, scopes, credential);
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             return null;
@@ -188,9 +192,9 @@ internal sealed class RegistryAuthenticator
         return Bearer(token);
     }
 
-    private HttpRequestMessage BasicGet(AuthChallenge challenge, string[] scopes, RegistryCredential? credential)
+    private HttpRequestMessage BasicGet(AuthChallenge challenge, Uri realm, string[] scopes, RegistryCredential? credential)
     {
-        var uri = new Uri(challenge.Realm!);
+        var uri = realm;
         if (challenge.Service is { } service)
             uri = RegistryHttp.WithQuery(uri, "service", service);
         foreach (var scope in scopes)
@@ -207,7 +211,7 @@ internal sealed class RegistryAuthenticator
     }
 
     /// <summary>The token spec's OAuth2 form: <c>grant_type=refresh_token</c>, <c>scope</c> space-separated.</summary>
-    private static HttpRequestMessage RefreshGrant(AuthChallenge challenge, string[] scopes, string refreshToken)
+    private static HttpRequestMessage RefreshGrant(AuthChallenge challenge, Uri realm, string[] scopes, string refreshToken)
     {
         var form = new List<KeyValuePair<string, string>>
         {
@@ -219,7 +223,7 @@ internal sealed class RegistryAuthenticator
             form.Add(new("service", service));
         if (scopes.Length > 0)
             form.Add(new("scope", string.Join(' ', scopes)));
-        return new HttpRequestMessage(HttpMethod.Post, challenge.Realm) { Content = new FormUrlEncodedContent(form) };
+        return new HttpRequestMessage(HttpMethod.Post, realm) { Content = new FormUrlEncodedContent(form) };
     }
 
     /// <summary>Basic for a credential with a user; an identity token alone has no password to send.</summary>

@@ -22,13 +22,13 @@ public sealed class BearerAuthTests(TokenAuthRegistryFixture registry) : IClassF
     private const string User = TokenAuthRegistryFixture.User;
     private const string Password = TokenAuthRegistryFixture.Password;
 
-    private readonly List<HttpClient> _clients = [];
+    private readonly TestClientSet _clients = new();
     private readonly TempDirectory _temp = new();
 
     private RegistryClient Client(string? user, string? password, RecordingHandler? recording = null,
         long monolithicThreshold = 16 * 1024 * 1024, long chunkSize = 64 * 1024 * 1024)
     {
-        var (client, http) = TestClients.Create(registry.Registry, new RegistryClientOptions
+        var client = _clients.Create(registry.Registry, new RegistryClientOptions
         {
             Registry = registry.Registry,
             Username = user,
@@ -36,13 +36,12 @@ public sealed class BearerAuthTests(TokenAuthRegistryFixture registry) : IClassF
             MonolithicThreshold = monolithicThreshold,
             ChunkSize = chunkSize,
         }, recording is null ? [] : [recording]);
-        _clients.Add(http);
         return client;
     }
 
     public void Dispose()
     {
-        foreach (var client in _clients) client.Dispose();
+        _clients.Dispose();
         _temp.Dispose();
     }
 

@@ -13,24 +13,23 @@ namespace OrleansRegistry.Client.Tests.Auth;
 /// </summary>
 public sealed class ForeignRealmTests(ForeignRealmRegistryFixture registry) : IClassFixture<ForeignRealmRegistryFixture>, IDisposable
 {
-    private readonly List<HttpClient> _clients = [];
+    private readonly TestClientSet _clients = new();
 
     private RepositoryClient Repository(string name, IReadOnlyCollection<string>? trusted = null)
     {
-        var (client, http) = TestClients.Create(registry.Registry, new RegistryClientOptions
+        var client = _clients.Create(registry.Registry, new RegistryClientOptions
         {
             Registry = registry.Registry,
             Username = TokenAuthRegistryFixture.User,
             Password = TokenAuthRegistryFixture.Password,
             TrustedRealmHosts = trusted ?? [],
         });
-        _clients.Add(http);
         return client.Repository(name);
     }
 
     public void Dispose()
     {
-        foreach (var client in _clients) client.Dispose();
+        _clients.Dispose();
     }
 
     [Fact]

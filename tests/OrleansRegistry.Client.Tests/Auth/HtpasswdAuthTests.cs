@@ -9,12 +9,12 @@ namespace OrleansRegistry.Client.Tests.Auth;
 /// <summary>The client against distribution 2.8.2 with <c>auth: htpasswd</c> (Basic challenges).</summary>
 public sealed class HtpasswdAuthTests(HtpasswdRegistryFixture registry) : IClassFixture<HtpasswdRegistryFixture>, IDisposable
 {
-    private readonly List<HttpClient> _clients = [];
+    private readonly TestClientSet _clients = new();
 
     private RepositoryClient Repository(string? user, string? password, string name, long monolithicThreshold = 16 * 1024 * 1024,
         long chunkSize = 64 * 1024 * 1024)
     {
-        var (client, http) = TestClients.Create(registry.Registry, new RegistryClientOptions
+        var client = _clients.Create(registry.Registry, new RegistryClientOptions
         {
             Registry = registry.Registry,
             Username = user,
@@ -22,13 +22,12 @@ public sealed class HtpasswdAuthTests(HtpasswdRegistryFixture registry) : IClass
             MonolithicThreshold = monolithicThreshold,
             ChunkSize = chunkSize,
         });
-        _clients.Add(http);
         return client.Repository(name);
     }
 
     public void Dispose()
     {
-        foreach (var client in _clients) client.Dispose();
+        _clients.Dispose();
     }
 
     [Fact]

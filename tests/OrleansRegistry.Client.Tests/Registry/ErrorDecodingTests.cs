@@ -10,19 +10,18 @@ namespace OrleansRegistry.Client.Tests.Registry;
 [Collection(RegistryServerCollection.Name)]
 public sealed class ErrorDecodingTests(RegistryFixture fixture) : IDisposable
 {
-    private readonly List<HttpClient> _clients = [];
+    private readonly TestClientSet _clients = new();
 
     public void Dispose()
     {
-        foreach (var client in _clients) client.Dispose();
+        _clients.Dispose();
     }
 
     private OrleansRegistry.Client.Registry.RepositoryClient Repository(string body)
     {
         // A real 404 from the server whose body the seam replaces, as a registry with its own codes would send it.
         var rewriter = new BodyRewritingHandler(body);
-        var (client, http) = TestClients.Create(fixture.Registry.BaseAddress, null, rewriter);
-        _clients.Add(http);
+        var client = _clients.Create(fixture.Registry.BaseAddress, null, rewriter);
         return client.Repository(TestClients.UniqueRepository("client/errors"));
     }
 

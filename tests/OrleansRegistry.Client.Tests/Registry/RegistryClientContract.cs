@@ -15,7 +15,7 @@ namespace OrleansRegistry.Client.Tests.Registry;
 /// </summary>
 public abstract class RegistryClientContract : IDisposable
 {
-    private readonly List<HttpClient> _clients = [];
+    private readonly TestClientSet _clients = new();
 
     protected abstract Uri Registry { get; }
 
@@ -24,8 +24,7 @@ public abstract class RegistryClientContract : IDisposable
 
     protected RegistryClient NewClient(RegistryClientOptions? options = null, params DelegatingHandler[] handlers)
     {
-        var (client, http) = TestClients.Create(Registry, options, handlers);
-        _clients.Add(http);
+        var client = _clients.Create(Registry, options, handlers);
         return client;
     }
 
@@ -40,7 +39,7 @@ public abstract class RegistryClientContract : IDisposable
 
     public void Dispose()
     {
-        foreach (var client in _clients) client.Dispose();
+        _clients.Dispose();
     }
 
     protected static Descriptor BlobDescriptor(byte[] data, string mediaType = MediaTypes.OctetStream) =>

@@ -11,6 +11,13 @@ public static class RegistryExceptionExtensions
 {
     internal const string ErrorsKey = "OrleansRegistry.Client.Errors";
     internal const string StatusKey = "OrleansRegistry.Client.StatusCode";
+    internal const string RetryAfterKey = "OrleansRegistry.Client.RetryAfter";
+
+    /// <summary>
+    /// The wait a refusing response asked for in <c>Retry-After</c> (e.g. a 429 or 503), on any exception the client
+    /// decoded from a response (<see cref="RegistryException"/> or <see cref="UnexpectedStatusException"/>); null when none.
+    /// </summary>
+    public static TimeSpan? GetRetryAfter(this Exception exception) => exception.Data[RetryAfterKey] as TimeSpan?;
 
     /// <summary>Every error of the response body, in order (the exception's descriptor is the first one's); empty when not decoded from a response.</summary>
     public static IReadOnlyList<RegistryError> GetResponseErrors(this RegistryException exception) =>

@@ -91,6 +91,21 @@ internal sealed class RegistryHttp
     /// </summary>
     public static async Task<Exception> ErrorAsync(HttpResponseMessage response, CancellationToken ct)
     {
+        var exception = await DecodeErrorAsync(response, ct).ConfigureAwait(false);
+        if (RetryAfter(response) is { } wait) exception.Data[RegistryExceptionExtensions.RetryAfterKey] = wait;
+        return exception;
+    }
+
+    // Retry-After as a delay (RFC 9110 section 10.2.3 allows seconds or a date).
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private static async Task<Exception> DecodeErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    {
         var request = response.RequestMessage;
         var method = request?.Method ?? HttpMethod.Get;
         byte[] body;

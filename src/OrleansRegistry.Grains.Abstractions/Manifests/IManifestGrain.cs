@@ -24,6 +24,14 @@ public interface IManifestGrain : IGrainWithStringKey
     Task<ManifestContent> Put(string mediaType, byte[] bytes, Tag? tag);
 
     /// <summary>
+    /// Caches a mirrored repository's manifest exactly as the upstream sent it (its digest verified by the caller):
+    /// parsed and recorded as <see cref="Put"/> does, but what it references need not be here yet (blobs and child
+    /// manifests are fetched from the upstream when pulled). When <paramref name="tag"/> is set the tag is moved to it.
+    /// </summary>
+    [Idempotent, Alias("PutMirrored")]
+    Task<ManifestContent> PutMirrored(string mediaType, byte[] bytes, Tag? tag);
+
+    /// <summary>
     /// Deletes the manifest, its references, its referrer entry and every tag pointing at it, all or nothing (one
     /// transaction); false when absent.
     /// </summary>

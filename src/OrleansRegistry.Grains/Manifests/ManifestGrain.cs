@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Grains.Abstractions.Manifests;
+using OrleansRegistry.Grains.Mirrors;
 using OrleansRegistry.Storage.Index;
 
 namespace OrleansRegistry.Grains.Manifests;
@@ -16,9 +17,13 @@ namespace OrleansRegistry.Grains.Manifests;
 public sealed class ManifestGrain(
     IRegistryIndex index,
     IGrainFactory grains,
-    IOptions<ManifestLimits> limits) : Grain, IManifestGrain
+    IOptions<ManifestLimits> limits,
+    MirrorSet mirrors,
+    MirroredManifests mirrored) : Grain, IManifestGrain
 {
     private RepositoryName _repository;
+    private MirroredRepository? _mirror;
+    private Task<ManifestContent?>? _fetching;
     private Digest _digest;
     private ManifestContent? _content;
     private bool _loaded;
@@ -30,15 +35,35 @@ public sealed class ManifestGrain(
     {
         // The key was made from a valid name and digest (RegistryGrains.Manifest): parsed once per activation.
         (_repository, _digest) = RegistryGrains.ParseManifestKey(this.GetPrimaryKeyString());
+        _mirror = mirrors.Match(_repository);
         return Task.CompletedTask;
     }
 
-    public async Task<ManifestContent?> Get() => _loaded ? _content : await LoadAsync();
+    public async Task<ManifestContent?> Get()
+    {
+        var content = _loaded ? _content : await LoadAsync();
+        if (content is not null || _mirror is null) return content;
+        // A mirrored repository's miss by digest is filled from the upstream; concurrent pulls share one fetch.
+        _fetching ??= FetchAsync(_mirror);
+        try
+        {
+            return await _fetching;
+        }
+        finally
+        {
+            _fetching = null;
+        }
+    }
 
-    public async Task<ManifestContent> Put(string mediaType, byte[] bytes, Tag? tag)
+    public Task<ManifestContent> Put(string mediaType, byte[] bytes, Tag? tag) => StoreAsync(mediaType, bytes, tag, requireReferences: true);
+
+    public Task<ManifestContent> PutMirrored(string mediaType, byte[] bytes, Tag? tag) => StoreAsync(mediaType, bytes, tag, requireReferences: false);
+
+    private async Task<ManifestContent> StoreAsync(string mediaType, byte[] bytes, Tag? tag, bool requireReferences)
     {
         var parsed = ManifestParser.Parse(mediaType, bytes, limits.Value);
-        var result = await index.PutManifestAsync(_repository, ManifestRowMapping.ToWrite(_digest, parsed, bytes, tag));
+        var write = ManifestRowMapping.ToWrite(_digest, parsed, bytes, tag) with { RequireReferences = requireReferences };
+        var result = await index.PutManifestAsync(_repository, write);
         if (result.Stored is not { } stored) throw MissingReferences(_repository, result.Missing);
         var content = Cache(ManifestRowMapping.ToContent(stored))!;
         if (tag is { } t) await grains.Repository(_repository).TagMoved(t, _digest);
@@ -62,6 +87,12 @@ public sealed class ManifestGrain(
         Cache(null); // untagged when deleted: no tag cache to tell
         DeactivateOnIdle();
         return true;
+    }
+
+    private async Task<ManifestContent?> FetchAsync(MirroredRepository mirror)
+    {
+        if (await mirrored.FetchAsync(mirror, _digest) is not { } fetched) return null;
+        return await PutMirrored(fetched.Descriptor.MediaType, fetched.Content, null);
     }
 
     private async Task<ManifestContent?> LoadAsync()

@@ -14,15 +14,20 @@ public sealed class BlobContentResult(Stream content, long size, long start, lon
     public async Task ExecuteAsync(HttpContext context)
     {
         await using var _ = content;
-        var response = context.Response;
-        response.StatusCode = partial ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
-        response.ContentType = "application/octet-stream";
-        response.ContentLength = length;
-        if (partial) response.Headers.ContentRange = $"bytes {start}-{start + length - 1}/{size}";
+        WriteHead(context.Response, size, start, length, partial);
         if (HttpMethods.IsHead(context.Request.Method) || length == 0) return;
 
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var writer = response.BodyWriter;
+        await CopyAsync(content, length, context);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="length"/> bytes of <paramref name="content"/> on the response; false when the client went
+    /// away before all of them were taken.
+    /// </summary>
+    public static async Task<bool> CopyAsync(Stream content, long length, HttpContext context)
+    {
+        var writer = context.Response.BodyWriter;
         var ct = context.RequestAborted;
         var remaining = length;
         while (remaining > 0)
@@ -34,7 +39,17 @@ public sealed class BlobContentResult(Stream content, long size, long start, lon
             writer.Advance(read);
             remaining -= read;
             var flush = await writer.FlushAsync(ct);
-            if (flush.IsCanceled || flush.IsCompleted) return;
+            if (flush.IsCanceled || flush.IsCompleted) return false;
         }
+        return true;
+    }
+
+    /// <summary>Status, type, length and Content-Range of a blob response (200, or 206 for one range).</summary>
+    public static void WriteHead(HttpResponse response, long size, long start, long length, bool partial)
+    {
+        response.StatusCode = partial ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
+        response.ContentType = "application/octet-stream";
+        response.ContentLength = length;
+        if (partial) response.Headers.ContentRange = $"bytes {start}-{start + length - 1}/{size}";
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions;
+using OrleansRegistry.Grains.Mirrors;
 using OrleansRegistry.Server.Hosting.Limits;
 using OrleansRegistry.Server.Routing;
 
@@ -9,9 +10,9 @@ namespace OrleansRegistry.Server.Endpoints;
 /// <summary>end-3 (HEAD/GET), end-7 (PUT) and end-9 (DELETE) of manifests, by tag or by digest.</summary>
 public static class ManifestEndpoints
 {
-    public static async Task<IResult> Get(HttpContext context, V2Route route, IGrainFactory grains)
+    public static async Task<IResult> Get(HttpContext context, V2Route route, IGrainFactory grains, MirrorSet mirrors)
     {
-        var digest = await ResolveAsync(route, grains);
+        var digest = await ResolveAsync(context, route, grains, mirrors);
         var manifest = await grains.Manifest(route.Repository, digest).Get() ?? throw ManifestUnknown(route);
 
         var headers = context.Response.Headers;
@@ -67,11 +68,17 @@ public static class ManifestEndpoints
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async Task<Digest> ResolveAsync(V2Route route, IGrainFactory grains)
+    private static async Task<Digest> ResolveAsync(HttpContext context, V2Route route, IGrainFactory grains, MirrorSet mirrors)
     {
         if (!Reference.TryParse(route.Argument, out var reference)) throw ManifestUnknown(route);
         if (reference.Digest is { } digest) return digest;
-        return await grains.Repository(route.Repository).ResolveTag(reference.Tag!.Value) ?? throw ManifestUnknown(route);
+        var tag = reference.Tag!.Value;
+        if (mirrors.Match(route.Repository) is null)
+            return await grains.Repository(route.Repository).ResolveTag(tag) ?? throw ManifestUnknown(route);
+
+        var answer = await grains.MirrorTag(route.Repository, tag).Resolve();
+        if (answer.StaleWarning is { } warning) context.Response.Headers.Warning = WarningHeader.Format(warning);
+        return answer.Digest;
     }
 
     /// <summary>The manifest body, refused with 413 beyond the size limit (spec: "Pushing Manifests").</summary>

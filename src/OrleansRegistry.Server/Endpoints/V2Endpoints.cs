@@ -1,6 +1,8 @@
 using OrleansRegistry.Core;
+using OrleansRegistry.Grains.Mirrors;
 using OrleansRegistry.Server.Errors;
 using OrleansRegistry.Server.Hosting.Limits;
+using OrleansRegistry.Server.Mirrors;
 using OrleansRegistry.Server.Routing;
 using OrleansRegistry.Server.Uploads;
 using OrleansRegistry.Storage.Blobs;
@@ -38,6 +40,10 @@ public static class V2Endpoints
         var grains = services.GetRequiredService<IGrainFactory>();
         var method = context.Request.Method;
         var read = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
+        if (route.Namespace is { } ns) context.Response.Headers[RegistryHeaders.OciNamespace] = ns;
+        if (!read && route.Kind is not (V2RouteKind.Base or V2RouteKind.Catalog)
+            && services.GetRequiredService<MirrorSet>().Match(route.Repository) is { Mirror.Options.ReadOnly: true } mirrored)
+            return Task.FromResult(ReadOnlyMirror(context, mirrored));
 
         return (route.Kind, method) switch
         {
@@ -45,10 +51,11 @@ public static class V2Endpoints
             (V2RouteKind.Catalog, "GET") => CatalogEndpoints.List(context, services.GetRequiredService<IRegistryIndex>()),
             (V2RouteKind.TagsList, "GET") => TagEndpoints.List(context, route, services.GetRequiredService<IRegistryIndex>()),
             (V2RouteKind.Referrers, "GET") => ReferrerEndpoints.List(context, route, services.GetRequiredService<IRegistryIndex>()),
-            (V2RouteKind.Manifest, _) when read => ManifestEndpoints.Get(context, route, grains),
+            (V2RouteKind.Manifest, _) when read => ManifestEndpoints.Get(context, route, grains, services.GetRequiredService<MirrorSet>()),
             (V2RouteKind.Manifest, "PUT") => ManifestEndpoints.Put(context, route, grains),
             (V2RouteKind.Manifest, "DELETE") => ManifestEndpoints.Delete(route, grains),
-            (V2RouteKind.Blob, _) when read => BlobEndpoints.Get(context, route, grains, services.GetRequiredService<IBlobStore>()),
+            (V2RouteKind.Blob, _) when read => BlobEndpoints.Get(context, route, grains, services.GetRequiredService<IBlobStore>(),
+                services.GetRequiredService<MirroredBlobs>()),
             (V2RouteKind.Blob, "DELETE") => BlobEndpoints.Delete(route, grains),
             (V2RouteKind.UploadStart, "POST") => UploadEndpoints.Start(context, route, services.GetRequiredService<BlobUploader>(), grains),
             (V2RouteKind.Upload, "GET") => UploadEndpoints.Status(context, route, grains),
@@ -71,6 +78,15 @@ public static class V2Endpoints
         [V2RouteKind.UploadStart] = "POST",
         [V2RouteKind.Upload] = "GET, PATCH, PUT, DELETE",
     };
+
+    // A mirror holds the upstream's content: writing there would make it disagree with the upstream.
+    private static IResult ReadOnlyMirror(HttpContext context, MirroredRepository mirrored)
+    {
+        context.Response.Headers.Allow = "GET, HEAD";
+        return RegistryErrorResult.From(ErrorCatalog.Unsupported,
+            $"{mirrored.Local} is in the read-only mirror of {mirrored.Mirror.Namespace} (prefix '{mirrored.Mirror.Prefix}'): " +
+            $"{context.Request.Method} is not supported there", new { name = mirrored.Local.Value, upstream = mirrored.Mirror.Namespace });
+    }
 
     private static IResult MethodNotAllowed(HttpContext context, V2RouteKind kind)
     {

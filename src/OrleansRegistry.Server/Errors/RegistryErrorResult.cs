@@ -30,7 +30,8 @@ public sealed class RegistryErrorResult(int status, RegistryError error) : IResu
         var response = context.Response;
         response.StatusCode = status;
         // 503 means "retry": say when, so clients (and the balancer) come back instead of giving up.
-        if (status == StatusCodes.Status503ServiceUnavailable) response.Headers.RetryAfter = RetryAfterSeconds;
+        // A mirror's upstream that asked for a longer pause passes it on (detail retryAfter).
+        if (status == StatusCodes.Status503ServiceUnavailable) response.Headers.RetryAfter = RetryAfterOf(error);
         // 429 from a limit inside the registry (the upload session quota) says its pause in the detail.
         if (status == StatusCodes.Status429TooManyRequests && !response.Headers.ContainsKey(HeaderNames.RetryAfter))
             response.Headers.RetryAfter = RetryAfterOf(error);

@@ -37,6 +37,7 @@ public static class RegistryHostingExtensions
         builder.Services.AddHostedService<UploadExpirySweeper>();
         builder.Services.AddManifestRows();
         builder.AddRegistryCollection();
+        builder.AddRegistryMirrors();
         builder.AddRegistryObservability();
 
         builder.UseOrleans(silo =>

@@ -9,4 +9,10 @@ namespace OrleansRegistry.Server.Routing;
 public sealed record V2Route(V2RouteKind Kind, string Name = "", string Argument = "")
 {
     public RepositoryName Repository { get; init; }
+
+    /// <summary>
+    /// The upstream namespace of a <c>?ns=</c> request routed into that mirror's prefix (the response says
+    /// <c>OCI-Namespace</c>), or null.
+    /// </summary>
+    public string? Namespace { get; init; }
 }

@@ -1,3 +1,5 @@
+using OrleansRegistry.Grains.Mirrors;
+
 namespace OrleansRegistry.Server.Routing;
 
 /// <summary>
@@ -10,13 +12,19 @@ public static class V2RouteParser
     private static readonly object RouteKey = new();
 
     /// <summary>
-    /// The request's route, parsed once per request: the metrics middleware labels by it before the /v2 endpoint
-    /// dispatches on it.
+    /// The request's route, parsed once per request: the metrics and authorization middleware use it before the /v2
+    /// endpoint dispatches on it. A <c>?ns=</c> naming a mirror's upstream puts the name under that mirror's prefix.
     /// </summary>
     public static V2Route? ForRequest(HttpContext context)
     {
         if (context.Items.TryGetValue(RouteKey, out var parsed)) return (V2Route?)parsed;
         var route = Parse(context.Request.Path.Value ?? "");
+        if (route is { Kind: not (V2RouteKind.Base or V2RouteKind.Catalog) } && context.Request.Query["ns"] is [{ Length: > 0 } ns]
+            && context.RequestServices.GetService<MirrorSet>()?.ForNamespace(ns) is { } mirror)
+        {
+            // The proxying extension: ns names the upstream the client means; its repositories live under the prefix.
+            route = route with { Name = mirror.Prefix + route.Name, Namespace = mirror.Namespace };
+        }
         context.Items[RouteKey] = route;
         return route;
     }

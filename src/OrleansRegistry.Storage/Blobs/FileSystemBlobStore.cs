@@ -112,6 +112,26 @@ public sealed class FileSystemBlobStore(string rootDirectory, bool flushToDisk =
         }
     }, ct);
 
+    public bool ReadsUnfinishedUploads => true;
+
+    public Task<Stream> OpenUploadRangeAsync(string uploadId, long offset, long length, CancellationToken ct = default) => Run(() =>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var stream = UnlockedFile.OpenRead(UploadDataPath(uploadId)) ?? throw new UploadNotFoundException(uploadId);
+        try
+        {
+            if (offset + length > stream.Length)
+                throw new ArgumentOutOfRangeException(nameof(length), offset + length, $"upload {uploadId} holds only {stream.Length} bytes");
+            return (Stream)new RangeReadStream(stream, offset, length);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }, ct);
+
     // fsync of a large file can block for a long time: keep it off the caller's (request) thread.
     public Task CommitUploadAsync(string uploadId, BlobUploadState state, Digest digest, CancellationToken ct = default) =>
         Task.Run(() => CommitUpload(uploadId, SizeOf(state), digest), ct);

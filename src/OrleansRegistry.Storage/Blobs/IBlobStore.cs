@@ -41,6 +41,23 @@ public interface IBlobStore
     Task<Stream> OpenUploadReaderAsync(string uploadId, BlobUploadState state, CancellationToken ct = default);
 
     /// <summary>
+    /// Whether <see cref="OpenUploadRangeAsync"/> can read the completed bytes of an upload that a writer is still
+    /// appending to (filesystem: yes; S3: no, the parts of an unfinished multipart upload cannot be read), which a
+    /// mirror fetch needs to stream a blob to its readers as it arrives.
+    /// </summary>
+    bool ReadsUnfinishedUploads { get; }
+
+    /// <summary>
+    /// A read stream over bytes [<paramref name="offset"/>, offset + <paramref name="length"/>) of an upload's data,
+    /// of which a writer has completed at least offset + length bytes (<see cref="IBlobUploadWriter.CompleteAsync"/>),
+    /// while a later writer may be appending: the reader does not count as a writer. Only where
+    /// <see cref="ReadsUnfinishedUploads"/> (else <see cref="NotSupportedException"/>). Throws
+    /// <see cref="UploadNotFoundException"/> when the data is gone (committed or deleted); a stream opened before the
+    /// commit still reads its bytes.
+    /// </summary>
+    Task<Stream> OpenUploadRangeAsync(string uploadId, long offset, long length, CancellationToken ct = default);
+
+    /// <summary>
     /// Makes the upload's state.Size bytes the blob <paramref name="digest"/> as the store's own move (filesystem:
     /// an atomic rename, durably flushed first; S3: complete the multipart upload, then a server-side copy), then
     /// removes the upload's data. If the blob already exists the upload's data is simply removed. The caller has

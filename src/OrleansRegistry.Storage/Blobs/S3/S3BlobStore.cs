@@ -85,6 +85,12 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         return await S3UploadWriter.OpenAsync(this, uploadId, state, resume, ct);
     }
 
+    // The parts of a multipart upload cannot be read before it is completed, and completing ends the appending.
+    public bool ReadsUnfinishedUploads => false;
+
+    public Task<Stream> OpenUploadRangeAsync(string uploadId, long offset, long length, CancellationToken ct = default) =>
+        throw new NotSupportedException("S3 cannot read an unfinished multipart upload; read the blob once committed");
+
     public async Task<Stream> OpenUploadReaderAsync(string uploadId, BlobUploadState state, CancellationToken ct = default)
     {
         var resume = Decode(uploadId, state);

@@ -435,6 +435,34 @@ public abstract class BlobStoreConformanceTests
         Assert.Equal(digest, new Digest(Digest.Sha256, Convert.ToHexStringLower(read.GetHashAndReset())));
     }
 
+    [Fact] // a mirror fetch streams what arrived: completed bytes are readable while the next writer appends
+    public async Task Completed_bytes_of_an_upload_are_readable_while_a_writer_appends_where_the_store_says_so()
+    {
+        var first = Bytes(200_000, seed: 40);
+        var second = Bytes(100_000, seed: 41);
+        var upload = NewUploadId();
+        var state = await WriteAsync(upload, await Store.CreateUploadAsync(upload), first);
+        if (!Store.ReadsUnfinishedUploads)
+        {
+            await Assert.ThrowsAsync<NotSupportedException>(() => Store.OpenUploadRangeAsync(upload, 0, state.Size));
+            return;
+        }
+
+        await using var writer = await Store.OpenUploadWriterAsync(upload, state);
+        await writer.WriteAsync(second[..50_000]);
+        await using (var read = await Store.OpenUploadRangeAsync(upload, 1_000, 150_000))
+            Assert.Equal(first[1_000..151_000], await ReadToEndAsync(read));
+        await writer.WriteAsync(second[50_000..]);
+        state = await writer.CompleteAsync();
+
+        await using var tail = await Store.OpenUploadRangeAsync(upload, 150_000, state.Size - 150_000);
+        byte[] whole = [.. first, .. second];
+        await Store.CommitUploadAsync(upload, state, DigestOf(whole));
+        // A reader that opened before the commit still reads its range; after it the data is the blob's.
+        Assert.Equal(whole[150_000..], await ReadToEndAsync(tail));
+        await Assert.ThrowsAsync<UploadNotFoundException>(() => Store.OpenUploadRangeAsync(upload, 0, 10));
+    }
+
     protected static string NewUploadId() => Guid.NewGuid().ToString("D");
 
     protected static byte[] Bytes(int length, int seed) => TestData.RandomBytes(length, seed);

@@ -50,12 +50,8 @@ public sealed class UpstreamRegistryFixture : DistributionRegistryFixture
     {
         var marker = $"{SettlePath}?settle={Guid.NewGuid():N}";
         using var response = await Client.GetAsync(marker);
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
-        while (!Requests.Any(r => r.Target == marker))
-        {
-            try { await Task.Delay(10, cts.Token); }
-            catch (OperationCanceledException) { throw new TimeoutException($"distribution on {HostPort} did not log {marker}:\n{Output}"); }
-        }
+        await Eventually.TrueAsync(() => Requests.Any(r => r.Target == marker), timeout ?? TimeSpan.FromSeconds(10),
+            $"distribution on {HostPort} to log {marker}", () => Output);
     }
 
     protected override void OnStandardOutputLine(string line)

@@ -36,6 +36,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private long _connections;
     private long _bytesToTarget;
     private long _bytesToClient;
+    private int _disposed;
 
     private FaultProxy(EndPoint target, int port)
     {
@@ -269,6 +270,7 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stop.CancelAsync();
         Refuse();
         lock (_gate) _resume.TrySetResult();

@@ -130,11 +130,7 @@ public sealed class FaultProxyTests : IAsyncLifetime
     [Fact]
     public async Task Disposing_ends_a_stalled_connection_promptly()
     {
-        _proxy.Stall();
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, _proxy.Port).WaitAsync(Limit);
-        await tcp.GetStream().WriteAsync(Request);
-        await Eventually.TrueAsync(() => _proxy.OpenConnections == 1, Limit, "the proxy to hold the connection");
+        using var tcp = await SendStalledAsync();
 
         var watch = Stopwatch.StartNew();
         await _proxy.DisposeAsync();
@@ -147,11 +143,7 @@ public sealed class FaultProxyTests : IAsyncLifetime
     [Fact]
     public async Task Dropping_resets_the_open_connections()
     {
-        _proxy.Stall();
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, _proxy.Port).WaitAsync(Limit);
-        await tcp.GetStream().WriteAsync(Request);
-        await Eventually.TrueAsync(() => _proxy.OpenConnections == 1, Limit, "the proxy to hold the connection");
+        using var tcp = await SendStalledAsync();
 
         _proxy.DropConnections();
 
@@ -159,6 +151,17 @@ public sealed class FaultProxyTests : IAsyncLifetime
         Assert.Empty(received);
         Assert.True(reset, "the client saw a reset");
         await Eventually.TrueAsync(() => _proxy.OpenConnections == 0, Limit, "the dropped connection to be gone");
+    }
+
+    /// <summary>Stalls the proxy, then sends a request through it: a connection held open with nothing forwarded.</summary>
+    private async Task<TcpClient> SendStalledAsync()
+    {
+        _proxy.Stall();
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, _proxy.Port).WaitAsync(Limit);
+        await tcp.GetStream().WriteAsync(Request);
+        await Eventually.TrueAsync(() => _proxy.OpenConnections == 1, Limit, "the proxy to hold the connection");
+        return tcp;
     }
 
     /// <summary>One request over a fresh connection through the proxy; whatever came back until the end of the stream.</summary>

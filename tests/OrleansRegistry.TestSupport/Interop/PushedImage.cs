@@ -19,12 +19,12 @@ public sealed record PushedImage(string Repository, string Tag, string ManifestD
 
     /// <summary>
     /// Builds an image of one small layer and one of <paramref name="layerBytes"/> (random, so gzip keeps it that big)
-    /// in <paramref name="scratch"/> and pushes it to <c>http://REGISTRY/REPOSITORY:TAG</c>.
+    /// in a directory under <paramref name="scratch"/> (removed once pushed) and pushes it to <c>http://REGISTRY/REPOSITORY:TAG</c>.
     /// </summary>
-    public static async Task<PushedImage> PushAsync(string registryHostPort, string repository, string tag, TempDirectory scratch,
+    public static async Task<PushedImage> PushAsync(string registryHostPort, string repository, string tag, string scratch,
         int seed, int layerBytes = LargeLayerBytes)
     {
-        var builder = new OciLayoutBuilder(scratch.Child($"image-{seed}-{Guid.NewGuid():N}"));
+        var builder = new OciLayoutBuilder(Path.Combine(scratch, $"image-{seed}-{Guid.NewGuid():N}"));
         var manifest = builder.AddImage(seed, [3_000, layerBytes]);
         builder.Tag(manifest, tag);
         builder.Save();

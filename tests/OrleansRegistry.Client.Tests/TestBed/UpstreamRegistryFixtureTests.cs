@@ -76,6 +76,21 @@ public sealed class UpstreamRegistryFixtureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_same_image_pushed_as_Docker_schema2_has_another_manifest_and_the_same_layers()
+    {
+        var oci = await _upstream.PushImageAsync("team/formats", "oci", seed: 914, layerBytes: 10_000);
+        var docker = await _upstream.PushImageAsync("team/formats", "docker", seed: 914, layerBytes: 10_000, dockerSchema2: true);
+
+        Assert.Equal("application/vnd.oci.image.manifest.v1+json", oci.MediaType);
+        Assert.Equal(PushedImage.DockerSchema2MediaType, docker.MediaType);
+        Assert.NotEqual(oci.ManifestDigest, docker.ManifestDigest);
+        Assert.Equal(oci.Layers.Select(l => (l.Digest, l.Size)), docker.Layers.Select(l => (l.Digest, l.Size)));
+        using var served = await _upstream.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "v2/team/formats/manifests/docker")
+            { Headers = { Accept = { new MediaTypeWithQualityHeaderValue(PushedImage.DockerSchema2MediaType) } } });
+        Assert.Equal(docker.ManifestDigest, served.EnsureSuccessStatusCode().Headers.GetValues("Docker-Content-Digest").Single());
+    }
+
+    [Fact]
     public async Task Stopped_the_upstream_refuses_connections_and_started_again_serves_its_storage_on_the_same_port()
     {
         var image = await _upstream.PushImageAsync("team/restarted", "v1", seed: 911, layerBytes: 10_000);
@@ -94,18 +109,21 @@ public sealed class UpstreamRegistryFixtureTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_blob_cut_by_the_fault_proxy_is_a_broken_body_for_the_client_and_a_GET_the_upstream_logs()
+    public async Task A_blob_cut_by_the_fault_proxy_on_a_kept_alive_connection_is_a_broken_body_and_a_GET_the_upstream_logs()
     {
         var image = await _upstream.PushImageAsync("team/cut", "v1", seed: 912, layerBytes: 1 << 20);
+        var blob = $"v2/team/cut/blobs/{image.LargestLayer.Digest}";
         await using var proxy = await FaultProxy.StartAsync(_upstream.HostPort);
         using var http = new HttpClient { BaseAddress = new Uri($"http://{proxy.HostPort}/"), Timeout = TimeSpan.FromSeconds(30) };
+        (await http.GetAsync("v2/")).EnsureSuccessStatusCode(); // the connection the next GET reuses
         _upstream.ClearRequests();
-        proxy.CutResponses(64 * 1024);
+        proxy.CutResponses(64 * 1024); // counted from here on that open connection
 
-        await Assert.ThrowsAnyAsync<Exception>(() => http.GetByteArrayAsync($"v2/team/cut/blobs/{image.LargestLayer.Digest}"));
-        var whole = await http.GetByteArrayAsync($"v2/team/cut/blobs/{image.LargestLayer.Digest}");
+        await Assert.ThrowsAnyAsync<Exception>(() => http.GetByteArrayAsync(blob));
+        var whole = await http.GetByteArrayAsync(blob);
         await _upstream.SettleAsync();
 
+        Assert.Equal(2L, proxy.Connections); // the cut one, kept alive from the start, and a new one
         Assert.Equal(image.LargestLayer.Digest, TestData.Sha256(whole));
         Assert.Equal(2, _upstream.BlobGets(image.LargestLayer.Digest)); // distribution logs the cut GET as a 200 too
     }

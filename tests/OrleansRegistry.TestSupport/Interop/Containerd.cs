@@ -62,6 +62,10 @@ public sealed class Containerd : IAsyncDisposable
 
             [ttrpc]
               address = "{Address}.ttrpc"
+
+            # Its default is /opt/containerd, a directory the daemon would create on the machine.
+            [plugins."io.containerd.internal.v1.opt"]
+              path = "{_root.Child("opt")}"
             """);
         var start = new ProcessStartInfo("containerd")
         {

@@ -3,11 +3,14 @@ using System.Text.Json;
 namespace OrleansRegistry.TestSupport.Interop;
 
 /// <summary>
-/// An image built by <see cref="OciLayoutBuilder"/> from a seed and pushed with skopeo (byte for byte: the digests
-/// are the layout's), with what a test counts an upstream's work by: the manifest digest and every layer's digest.
+/// An image built by <see cref="OciLayoutBuilder"/> from a seed and pushed with skopeo, as an OCI manifest (byte for
+/// byte the layout's) or converted to Docker schema2 (skopeo rewrites the manifest, the layers' bytes stay): the
+/// manifest digest and media type and every layer as the registry serves them, what a test counts an upstream's work by.
 /// </summary>
-public sealed record PushedImage(string Repository, string Tag, string ManifestDigest, IReadOnlyList<LayoutDescriptor> Layers)
+public sealed record PushedImage(string Repository, string Tag, string ManifestDigest, string MediaType, IReadOnlyList<LayoutDescriptor> Layers)
 {
+    public const string DockerSchema2MediaType = "application/vnd.docker.distribution.manifest.v2+json";
+
     /// <summary>64 MiB of random layer data: the size a concurrent pull or a benchmark moves.</summary>
     public const int LargeLayerBytes = 64 << 20;
 
@@ -19,22 +22,30 @@ public sealed record PushedImage(string Repository, string Tag, string ManifestD
 
     /// <summary>
     /// Builds an image of one small layer and one of <paramref name="layerBytes"/> (random, so gzip keeps it that big)
-    /// in a directory under <paramref name="scratch"/> (removed once pushed) and pushes it to <c>http://REGISTRY/REPOSITORY:TAG</c>.
+    /// in a directory under <paramref name="scratch"/> (removed once pushed) and pushes it to
+    /// <c>http://REGISTRY/REPOSITORY:TAG</c>, as Docker schema2 when <paramref name="dockerSchema2"/>.
     /// </summary>
     public static async Task<PushedImage> PushAsync(string registryHostPort, string repository, string tag, string scratch,
-        int seed, int layerBytes = LargeLayerBytes)
+        int seed, int layerBytes = LargeLayerBytes, bool dockerSchema2 = false)
     {
         var builder = new OciLayoutBuilder(Path.Combine(scratch, $"image-{seed}-{Guid.NewGuid():N}"));
-        var manifest = builder.AddImage(seed, [3_000, layerBytes]);
-        builder.Tag(manifest, tag);
+        builder.Tag(builder.AddImage(seed, [3_000, layerBytes]), tag);
         builder.Save();
-        await Skopeo.CopyAsync(builder.Layout.Reference(tag), $"docker://{registryHostPort}/{repository}:{tag}");
+        var destination = $"docker://{registryHostPort}/{repository}:{tag}";
+        try
+        {
+            await Skopeo.CopyAsync(builder.Layout.Reference(tag), destination, dockerSchema2 ? ["--format", "v2s2"] : []);
+        }
+        finally
+        {
+            Directory.Delete(builder.Layout.Directory, recursive: true); // tens of MiB: gone as soon as pushed
+        }
 
-        using var json = JsonDocument.Parse(builder.Layout.ReadBlob(manifest.Digest));
+        var served = await Skopeo.InspectRawAsync(destination);
+        using var json = JsonDocument.Parse(served);
         var layers = json.RootElement.GetProperty("layers").EnumerateArray()
             .Select(l => new LayoutDescriptor(l.GetProperty("mediaType").GetString()!, l.GetProperty("digest").GetString()!, l.GetProperty("size").GetInt64()))
             .ToList();
-        Directory.Delete(builder.Layout.Directory, recursive: true); // tens of MiB: gone as soon as pushed
-        return new PushedImage(repository, tag, manifest.Digest, layers);
+        return new PushedImage(repository, tag, TestData.Sha256(served), json.RootElement.GetProperty("mediaType").GetString()!, layers);
     }
 }

@@ -20,8 +20,9 @@ public sealed class UpstreamRegistryFixture : DistributionRegistryFixture
     public Uri Registry => new($"http://{HostPort}/");
 
     /// <summary>Builds an image (<see cref="PushedImage.PushAsync"/>) and pushes it here as <c>REPOSITORY:TAG</c>.</summary>
-    public Task<PushedImage> PushImageAsync(string repository, string tag, int seed, int layerBytes = PushedImage.LargeLayerBytes) =>
-        PushedImage.PushAsync(HostPort, repository, tag, Root.Path, seed, layerBytes);
+    public Task<PushedImage> PushImageAsync(string repository, string tag, int seed, int layerBytes = PushedImage.LargeLayerBytes,
+        bool dockerSchema2 = false) =>
+        PushedImage.PushAsync(HostPort, repository, tag, Root.Path, seed, layerBytes, dockerSchema2);
 
     /// <summary>Every request logged so far, oldest first (the probes the fixture sends at each start included).</summary>
     public IReadOnlyList<AccessLogEntry> Requests

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace OrleansRegistry.TestSupport;
@@ -12,6 +13,16 @@ public static class PosixSignal
 
     /// <summary>True when the signal was delivered (kill(2) returned 0).</summary>
     public static bool Send(int pid, int signal) => kill(pid, signal) == 0;
+
+    /// <summary>Stops a child process as a service manager would: SIGTERM, then SIGKILL if it is still there after <paramref name="grace"/>.</summary>
+    public static async Task TerminateAsync(Process process, TimeSpan grace)
+    {
+        if (process.HasExited) return;
+        Send(process.Id, Terminate);
+        using var cts = new CancellationTokenSource(grace);
+        try { await process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { process.Kill(); await process.WaitForExitAsync(); }
+    }
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int sig);

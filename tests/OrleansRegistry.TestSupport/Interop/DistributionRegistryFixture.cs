@@ -8,7 +8,10 @@ namespace OrleansRegistry.TestSupport.Interop;
 /// The reference registry, CNCF distribution 2.8.2 (Debian <c>docker-registry</c>), as a child process on a picked
 /// loopback port (started again on another when that one turns out taken) with its own config (filesystem storage in
 /// a temp directory, deletes enabled, log level warn), never its system service. Stopped with SIGTERM, killed if it lingers. A derived fixture may add configuration
-/// (<see cref="ExtraConfig"/>, <see cref="ExtraHttpConfig"/>), e.g. schema1 compatibility or TLS (<see cref="Scheme"/>).
+/// (<see cref="ExtraConfig"/>, <see cref="ExtraHttpConfig"/>), e.g. schema1 compatibility or TLS (<see cref="Scheme"/>),
+/// and turn the access log on (<see cref="AccessLog"/>, lines handed to <see cref="OnStandardOutputLine"/>).
+/// <see cref="StopAsync"/> and <see cref="StartAgainAsync"/> take it down and bring it back on the same port with the
+/// same storage.
 /// </summary>
 public class DistributionRegistryFixture : IAsyncLifetime
 {
@@ -32,6 +35,12 @@ public class DistributionRegistryFixture : IAsyncLifetime
     /// <summary><c>https</c> when <see cref="ExtraHttpConfig"/> turns TLS on.</summary>
     public virtual string Scheme => "http";
 
+    /// <summary>Whether distribution writes its access log (one combined-log line per request, on stdout).</summary>
+    protected virtual bool AccessLog => false;
+
+    /// <summary>Each line distribution writes on stdout (its access log; its own log goes to stderr), in order.</summary>
+    protected virtual void OnStandardOutputLine(string line) { }
+
     /// <summary>A private directory for the registry's files (config, storage, and whatever a derived fixture needs).</summary>
     protected TempDirectory Root => _root;
 
@@ -43,19 +52,35 @@ public class DistributionRegistryFixture : IAsyncLifetime
         await PrepareAsync();
         Directory.CreateDirectory(_root.Child("storage"));
         // distribution cannot report a port-0 bind back: a picked port may be taken meanwhile, then it starts again.
-        await BindRetry.StartAsync("docker-registry", _ => StartOnceAsync());
+        await BindRetry.StartAsync("docker-registry", _ => StartOnceAsync($"127.0.0.1:{LoopbackPorts.Candidate()}"));
     }
 
-    private async Task<bool> StartOnceAsync()
+    /// <summary>Stops the registry (SIGTERM, killed if it lingers); its storage stays for <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync()
     {
-        HostPort = $"127.0.0.1:{LoopbackPorts.Candidate()}";
+        if (_process is not null) await PosixSignal.TerminateAsync(_process, TimeSpan.FromSeconds(10));
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts the stopped registry again on the same address, with the storage it had.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (_process is not null) throw new InvalidOperationException($"docker-registry on {HostPort} is still running");
+        await StartOnceAsync(HostPort);
+    }
+
+    private async Task<bool> StartOnceAsync(string hostPort)
+    {
+        var newAddress = hostPort != HostPort;
+        HostPort = hostPort;
         var config = _root.Child("config.yml");
         await File.WriteAllTextAsync(config, $"""
             version: 0.1
             log:
               level: warn
               accesslog:
-                disabled: true
+                disabled: {(AccessLog ? "false" : "true")}
             storage:
               filesystem:
                 rootdirectory: {_root.Child("storage")}
@@ -79,13 +104,21 @@ public class DistributionRegistryFixture : IAsyncLifetime
         };
         lock (_output) _output.Clear();
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start docker-registry");
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.OutputDataReceived += (_, e) =>
+        {
+            Append(e.Data);
+            if (e.Data is not null) OnStandardOutputLine(e.Data);
+        };
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        Client.Dispose();
-        Client = new HttpClient(AnyCertificate()) { BaseAddress = new Uri($"{Scheme}://{HostPort}/"), Timeout = TimeSpan.FromSeconds(60) };
+        // The same address keeps the same client: a test may hold it across a restart.
+        if (newAddress)
+        {
+            Client.Dispose();
+            Client = new HttpClient(AnyCertificate()) { BaseAddress = new Uri($"{Scheme}://{HostPort}/"), Timeout = TimeSpan.FromSeconds(60) };
+        }
         using var probe = new HttpClient(AnyCertificate()) { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
@@ -127,14 +160,7 @@ public class DistributionRegistryFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Client.Dispose();
-        if (_process is { HasExited: false })
-        {
-            PosixSignal.Send(_process.Id, PosixSignal.Terminate);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try { await _process.WaitForExitAsync(cts.Token); }
-            catch (OperationCanceledException) { _process.Kill(); await _process.WaitForExitAsync(); }
-        }
-        _process?.Dispose();
+        await StopAsync();
         _root.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace OrleansRegistry.TestSupport.Interop;
@@ -28,6 +29,7 @@ public sealed class Podman : IDisposable
     // refuses a run root longer than 50 characters.
     private readonly string _home = Path.Combine(Path.GetTempPath(), $"oreg-pm-{Guid.NewGuid().ToString("N")[..12]}");
     private readonly Dictionary<string, string> _environment;
+    private readonly List<(string Location, string Mirror)> _mirrors = [];
 
     public Podman()
     {
@@ -56,6 +58,26 @@ public sealed class Podman : IDisposable
     /// </summary>
     public Task<CommandResult> LoginAsync(string registry, string user, string password, string? authFile = null) =>
         RunAsync(["login", "--tls-verify=false", "--authfile", authFile ?? AuthFile, "--username", user, "--password", password, registry]);
+
+    /// <summary>
+    /// From now on pulls of images named <c>LOCATION/REPO:TAG</c> (<paramref name="location"/> a registry host, e.g.
+    /// <c>docker.io</c> or a made-up <c>upstream.test</c>) go to <paramref name="mirror"/> first, over plain HTTP:
+    /// <c>HOST:PORT</c>, or <c>HOST:PORT/PREFIX</c> for <c>/v2/PREFIX/REPO/...</c>. Written to a private
+    /// registries.conf (<c>CONTAINERS_REGISTRIES_CONF</c>) that replaces the machine's; no unqualified-name search.
+    /// </summary>
+    public void AddMirror(string location, string mirror)
+    {
+        _mirrors.Add((location, mirror));
+        var conf = new StringBuilder("unqualified-search-registries = []\n");
+        foreach (var registry in _mirrors.GroupBy(m => m.Location))
+        {
+            conf.Append($"\n[[registry]]\nlocation = \"{registry.Key}\"\n");
+            foreach (var (_, each) in registry) conf.Append($"\n[[registry.mirror]]\nlocation = \"{each}\"\ninsecure = true\n");
+        }
+        var file = Child("registries.conf");
+        File.WriteAllText(file, conf.ToString());
+        _environment["CONTAINERS_REGISTRIES_CONF"] = file;
+    }
 
     /// <summary>Loads an OCI layout's tagged image into the store and returns its image id.</summary>
     public async Task<string> LoadAsync(OciLayout layout, string tag)

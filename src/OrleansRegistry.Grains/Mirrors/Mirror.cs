@@ -16,8 +16,11 @@ public sealed class Mirror
         if (url.Scheme == "http" && !options.AllowHttp && !IsLoopback(url.Host))
             throw new InvalidOperationException(
                 $"{Where()}:Url is plain http on a host that is not loopback ({url.Host}): use https, or set {Where()}:AllowHttp");
-        if (options.TagCheckInterval < TimeSpan.Zero || options.UpstreamTimeout <= TimeSpan.Zero)
-            throw new InvalidOperationException($"{Where()}: TagCheckInterval must not be negative and UpstreamTimeout must be positive");
+        if (options.TagCheckInterval < TimeSpan.Zero)
+            throw new InvalidOperationException($"{Where()}:TagCheckInterval must not be negative");
+        if (options.UpstreamTimeout <= TimeSpan.Zero || options.UpstreamTimeout > MirrorOptions.MaxUpstreamTimeout)
+            throw new InvalidOperationException(
+                $"{Where()}:UpstreamTimeout must be above 0 and at most {MirrorOptions.MaxUpstreamTimeout.TotalSeconds} s (a pull waits for it inside a grain call)");
         if (options.MaxConcurrentFetches < 1 || options.RequestsPerSecond is <= 0)
             throw new InvalidOperationException($"{Where()}: MaxConcurrentFetches and RequestsPerSecond must be positive");
 

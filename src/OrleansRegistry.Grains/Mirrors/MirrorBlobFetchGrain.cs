@@ -77,13 +77,14 @@ public sealed class MirrorBlobFetchGrain(
     private async Task<BlobFetchProgress> StartAsync(RepositoryName upstreamRepository)
     {
         var upstream = upstreams.For(_mirror);
-        var slot = await upstream.EnterFetchAsync(_stopping.Token);
+        var deadline = upstream.StartDeadline();
+        var slot = await upstream.EnterFetchAsync(deadline, _stopping.Token);
         Stream? body = null;
         try
         {
             metrics.Miss(_mirror.Namespace, "blob");
             body = await upstream.CallAsync(upstreamRepository, $"blob {_digest}",
-                (r, ct) => r.Blobs.OpenReadAsync(_digest, null, ct), _stopping.Token);
+                (r, ct) => r.Blobs.OpenReadAsync(_digest, null, ct), _stopping.Token, deadline);
             var size = TryLength(body) ?? -1;
             // Another repository or an earlier fetch already brought these bytes: the upstream's answer is the proof
             // that this repository has the blob too, so it is linked without a second copy.

@@ -20,7 +20,7 @@ public sealed class MirrorMetrics
     public MirrorMetrics(IMeterFactory meters)
     {
         var meter = RegistryMeter.Create(meters);
-        _hits = meter.CreateCounter<long>("registry.mirror.hits", "{request}", "Mirrored pulls answered from the cache (kind: tag, manifest, blob)");
+        _hits = meter.CreateCounter<long>("registry.mirror.hits", "{request}", "Mirrored pulls answered from the cache (kind: tag, blob)");
         _misses = meter.CreateCounter<long>("registry.mirror.misses", "{request}", "Mirrored pulls that needed the upstream (kind: tag, manifest, blob)");
         _requests = meter.CreateCounter<long>("registry.mirror.upstream.requests", "{request}", "Requests sent to an upstream, by status (or 'failed': no answer)");
         _fetched = meter.CreateCounter<long>("registry.mirror.fetched", "By", "Blob bytes received from an upstream");

@@ -49,8 +49,14 @@ public sealed class MirrorOptions
     /// <summary>Requests per second to the upstream from one silo, at most; null: no cap.</summary>
     public double? RequestsPerSecond { get; set; }
 
-    /// <summary>How long the upstream may take to answer a request, or to send more of a blob, before it counts as down.</summary>
-    public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long the upstream may take to answer (a tag check's HEAD and GET together), or to send more of a blob, before it
+    /// counts as down. At most <see cref="MaxUpstreamTimeout"/>: a pull waiting on a tag check must get its answer before
+    /// the grain call it waits in times out (Orleans' 30 s).
+    /// </summary>
+    public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan MaxUpstreamTimeout = TimeSpan.FromSeconds(25);
 
     /// <summary>Allow a plain <c>http://</c> upstream that is not on loopback.</summary>
     public bool AllowHttp { get; set; }

@@ -19,9 +19,13 @@ public sealed class MirrorTagGrain(
     MirrorMetrics metrics,
     TimeProvider time) : Grain, IMirrorTagGrain
 {
+    // Pulls queued behind a check that failed get its answer instead of waiting for another timeout each.
+    private static readonly TimeSpan FailureMemory = TimeSpan.FromSeconds(5);
+
     private MirroredRepository _repository = null!;
     private Tag _tag;
     private DateTimeOffset? _answeredAt;
+    private (DateTimeOffset At, RegistryException Error)? _failed;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -44,28 +48,42 @@ public sealed class MirrorTagGrain(
         metrics.Miss(mirror.Namespace, "tag");
         try
         {
+            if (_failed is { } failed && time.GetUtcNow() - failed.At < FailureMemory) throw failed.Error;
+            _failed = null;
             var digest = await AskUpstreamAsync(cached);
             _answeredAt = time.GetUtcNow();
             return new MirrorTagAnswer(digest, null);
         }
+        catch (RegistryException e) when (UpstreamErrors.IsUnavailable(e) && _failed is null)
+        {
+            _failed = (time.GetUtcNow(), e);
+            if (cached is { } stale && mirror.Options.ServeStaleOnError) return Stale(stale, e);
+            throw;
+        }
         catch (RegistryException e) when (UpstreamErrors.IsUnavailable(e) && cached is { } stale && mirror.Options.ServeStaleOnError)
         {
-            metrics.Stale(mirror.Namespace);
-            return new MirrorTagAnswer(stale, $"{e.Message}; serving the digest cached for tag {_tag}, which may be out of date");
+            return Stale(stale, e);
         }
+    }
+
+    private MirrorTagAnswer Stale(Digest cached, RegistryException failure)
+    {
+        metrics.Stale(_repository.Mirror.Namespace);
+        return new MirrorTagAnswer(cached, $"{failure.Message}; serving the digest cached for tag {_tag}, which may be out of date");
     }
 
     private async Task<Digest> AskUpstreamAsync(Digest? cached)
     {
         var upstream = upstreams.For(_repository.Mirror);
+        var deadline = upstream.StartDeadline();
         var reference = _tag.Value;
         var head = await upstream.CallAsync(_repository.Upstream, $"manifest {reference}",
-            (repository, ct) => repository.Manifests.HeadAsync(reference, ManifestClient.DefaultAccept, ct), CancellationToken.None);
+            (repository, ct) => repository.Manifests.HeadAsync(reference, ManifestClient.DefaultAccept, ct), CancellationToken.None, deadline);
         if (head is null)
         {
             // A HEAD's 404 has no body to say whether the tag or the whole repository is unknown: a GET's error does.
             var byTag = await upstream.CallAsync(_repository.Upstream, $"manifest {reference}",
-                (repository, ct) => repository.Manifests.GetAsync(reference, ManifestClient.DefaultAccept, ct), CancellationToken.None);
+                (repository, ct) => repository.Manifests.GetAsync(reference, ManifestClient.DefaultAccept, ct), CancellationToken.None, deadline);
             await grains.Manifest(_repository.Local, byTag.Descriptor.Digest).PutMirrored(byTag.Descriptor.MediaType, byTag.Content, _tag);
             return byTag.Descriptor.Digest;
         }
@@ -79,7 +97,7 @@ public sealed class MirrorTagGrain(
         }
         // Fetched by digest, so the client library checks the bytes against the digest the HEAD named.
         var content = await upstream.CallAsync(_repository.Upstream, $"manifest {head.Digest}",
-            (repository, ct) => repository.Manifests.GetAsync(head.Digest.ToString(), ManifestClient.DefaultAccept, ct), CancellationToken.None);
+            (repository, ct) => repository.Manifests.GetAsync(head.Digest.ToString(), ManifestClient.DefaultAccept, ct), CancellationToken.None, deadline);
         await manifest.PutMirrored(content.Descriptor.MediaType, content.Content, _tag);
         return head.Digest;
     }

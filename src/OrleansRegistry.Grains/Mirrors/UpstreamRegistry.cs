@@ -44,14 +44,14 @@ public sealed class UpstreamRegistry : IDisposable
     public Mirror Mirror { get; }
 
     /// <summary>
-    /// Runs one call to the upstream with the mirror's timeout. A failure becomes the error our client gets
+    /// Runs one call to the upstream with the mirror's timeout (or what is left of <paramref name="deadline"/>). A failure becomes the error our client gets
     /// (<see cref="UpstreamErrors.Translate"/>); the caller's own cancellation stays cancellation.
     /// </summary>
     public async Task<T> CallAsync<T>(RepositoryName upstream, string what, Func<RepositoryClient, CancellationToken, Task<T>> call,
-        CancellationToken ct)
+        CancellationToken ct, UpstreamDeadline? deadline = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(Mirror.Options.UpstreamTimeout);
+        timeout.CancelAfter(deadline?.Remaining ?? Mirror.Options.UpstreamTimeout);
         try
         {
             return await call(_client.Repository(upstream.Value), timeout.Token).ConfigureAwait(false);
@@ -62,10 +62,13 @@ public sealed class UpstreamRegistry : IDisposable
         }
     }
 
-    /// <summary>A slot among the mirror's MaxConcurrentFetches; UNAVAILABLE when none frees up within the timeout.</summary>
-    public async Task<IDisposable> EnterFetchAsync(CancellationToken ct)
+    /// <summary>A deadline of one UpstreamTimeout from now, for several calls that together answer one request.</summary>
+    public UpstreamDeadline StartDeadline() => new(DateTimeOffset.UtcNow + Mirror.Options.UpstreamTimeout);
+
+    /// <summary>A slot among the mirror's MaxConcurrentFetches; UNAVAILABLE when none frees up before the deadline.</summary>
+    public async Task<IDisposable> EnterFetchAsync(UpstreamDeadline deadline, CancellationToken ct)
     {
-        if (!await _fetches.WaitAsync(Mirror.Options.UpstreamTimeout, ct).ConfigureAwait(false))
+        if (!await _fetches.WaitAsync(deadline.Remaining, ct).ConfigureAwait(false))
             throw UpstreamErrors.Unavailable(Mirror, $"{Mirror.Options.MaxConcurrentFetches} fetches are already running on this silo");
         return new FetchSlot(_fetches);
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using OrleansRegistry.Server.Tests.Infrastructure;
 using OrleansRegistry.Server.Tests.Interop;
 using OrleansRegistry.TestSupport.Mirrors;
@@ -15,6 +14,7 @@ public sealed class MirrorPullTests(MirrorRegistryFixture fixture, InteropLayout
     : IClassFixture<MirrorRegistryFixture>, IClassFixture<InteropLayouts>
 {
     private string Upstream => fixture.Upstream.HostPort;
+    private string Namespace => fixture.UpstreamNamespace;
     private string Mirror => fixture.MirrorHost;
     private HttpClient Client => fixture.Mirror.Client;
 
@@ -42,7 +42,7 @@ public sealed class MirrorPullTests(MirrorRegistryFixture fixture, InteropLayout
         await Skopeo.CopyAsync(layouts.Image.Reference("v1"), $"docker://{Upstream}/{repo}:v1", "--format", "v2s2");
         var upstreamBytes = await Skopeo.InspectRawAsync($"docker://{Upstream}/{repo}:v1");
 
-        using var response = await Client.SendAsync(ManifestRequest(HttpMethod.Get, $"{MirrorRegistryFixture.Prefix}/{repo}", "v1"));
+        using var response = await Client.GetManifestAsync($"{MirrorRegistryFixture.Prefix}/{repo}", "v1");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/vnd.docker.distribution.manifest.v2+json", response.Content.Headers.ContentType?.MediaType);
@@ -64,8 +64,8 @@ public sealed class MirrorPullTests(MirrorRegistryFixture fixture, InteropLayout
             await Skopeo.InspectRawAsync($"docker://{Mirror}/{MirrorRegistryFixture.Prefix}/{repo}:v1"));
         var local = $"{MirrorRegistryFixture.Prefix}/{repo}";
         // The index and the arm64 image: two manifests; the arm64 image's config and two layers: three blobs.
-        Assert.Equal(2L, await Count("manifests WHERE repository = @r", local));
-        Assert.Equal(3L, await Count("blob_links WHERE repository = @r", local));
+        Assert.Equal(2L, await MirrorRequests.CountAsync(fixture.Mirror.ConnectionString, "manifests WHERE repository = @r", local));
+        Assert.Equal(3L, await MirrorRequests.CountAsync(fixture.Mirror.ConnectionString, "blob_links WHERE repository = @r", local));
     }
 
     [Fact] // cached content is ordinary: the tags list of the local repository shows the mirrored tag
@@ -78,19 +78,22 @@ public sealed class MirrorPullTests(MirrorRegistryFixture fixture, InteropLayout
         Assert.Equal(["v1"], await Skopeo.ListTagsAsync($"docker://{Mirror}/{MirrorRegistryFixture.Prefix}/{repo}"));
     }
 
-    [Fact] // a tag or repository the upstream does not have: its MANIFEST_UNKNOWN / NAME_UNKNOWN, passed on
+    [Fact] // a tag, repository or blob the upstream does not have: its own 404 error (distribution says MANIFEST_UNKNOWN for both manifests), passed on
     public async Task What_the_upstream_does_not_have_is_unknown_here_too()
     {
         var repo = UniqueUpstreamRepo();
         await Skopeo.CopyAsync(layouts.Image.Reference("v1"), $"docker://{Upstream}/{repo}:v1");
+        var noBlobPath = $"blobs/sha256:{new string('0', 64)}";
 
-        using var noTag = await Client.SendAsync(ManifestRequest(HttpMethod.Get, $"{MirrorRegistryFixture.Prefix}/{repo}", "nope"));
-        using var noRepo = await Client.SendAsync(ManifestRequest(HttpMethod.Get, $"{MirrorRegistryFixture.Prefix}/{repo}-missing", "v1"));
-        using var noBlob = await Client.GetAsync($"/v2/{MirrorRegistryFixture.Prefix}/{repo}/blobs/sha256:{new string('0', 64)}");
+        foreach (var (upstreamRepo, path) in new[] { (repo, "manifests/nope"), ($"{repo}-missing", "manifests/v1"), (repo, noBlobPath) })
+        {
+            using var upstream = await fixture.Upstream.Client.GetAsync($"/v2/{upstreamRepo}/{path}");
+            using var mirrored = await Client.GetAsync($"/v2/{MirrorRegistryFixture.Local(upstreamRepo)}/{path}");
 
-        Assert.Equal((HttpStatusCode.NotFound, "MANIFEST_UNKNOWN"), (noTag.StatusCode, await ErrorCode(noTag)));
-        Assert.Equal((HttpStatusCode.NotFound, "NAME_UNKNOWN"), (noRepo.StatusCode, await ErrorCode(noRepo)));
-        Assert.Equal((HttpStatusCode.NotFound, "BLOB_UNKNOWN"), (noBlob.StatusCode, await ErrorCode(noBlob)));
+            Assert.Equal(HttpStatusCode.NotFound, upstream.StatusCode);
+            Assert.Equal((HttpStatusCode.NotFound, await MirrorRequests.ErrorCodeAsync(upstream)),
+                (mirrored.StatusCode, await MirrorRequests.ErrorCodeAsync(mirrored)));
+        }
     }
 
     [Fact] // a mirror is read-only: pushes and deletes get 405 UNSUPPORTED naming the mirror
@@ -104,8 +107,8 @@ public sealed class MirrorPullTests(MirrorRegistryFixture fixture, InteropLayout
         foreach (var response in new[] { upload, delete })
         {
             Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
-            Assert.Equal("UNSUPPORTED", await ErrorCode(response));
-            Assert.Contains(Upstream, await response.Content.ReadAsStringAsync());
+            Assert.Equal("UNSUPPORTED", await MirrorRequests.ErrorCodeAsync(response));
+            Assert.Contains(Namespace, await response.Content.ReadAsStringAsync());
         }
     }
 
@@ -115,33 +118,12 @@ public sealed class MirrorPullTests(MirrorRegistryFixture fixture, InteropLayout
         var repo = UniqueUpstreamRepo();
         await Skopeo.CopyAsync(layouts.Image.Reference("v1"), $"docker://{Upstream}/{repo}:v1");
 
-        using var request = ManifestRequest(HttpMethod.Get, repo, "v1");
-        request.RequestUri = new Uri($"/v2/{repo}/manifests/v1?ns={Upstream}", UriKind.Relative);
+        using var request = MirrorRequests.Manifest(HttpMethod.Get, repo, "v1");
+        request.RequestUri = new Uri($"/v2/{repo}/manifests/v1?ns={Namespace}", UriKind.Relative);
         using var response = await Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(Upstream, response.Headers.GetValues("OCI-Namespace").Single());
+        Assert.Equal(Namespace, response.Headers.GetValues("OCI-Namespace").Single());
         Assert.Equal(await Skopeo.InspectRawAsync($"docker://{Upstream}/{repo}:v1"), await response.Content.ReadAsByteArrayAsync());
     }
-
-    private static HttpRequestMessage ManifestRequest(HttpMethod method, string repository, string reference)
-    {
-        var request = new HttpRequestMessage(method, $"/v2/{repository}/manifests/{reference}");
-        foreach (var type in new[]
-                 {
-                     "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json",
-                     "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json",
-                 })
-            request.Headers.Accept.ParseAdd(type);
-        return request;
-    }
-
-    private static async Task<string?> ErrorCode(HttpResponseMessage response)
-    {
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.GetProperty("errors")[0].GetProperty("code").GetString();
-    }
-
-    private async Task<long> Count(string fromWhere, string repository) =>
-        Convert.ToInt64(await PostgresSql.ValueAsync(fixture.Mirror.ConnectionString, $"SELECT count(*) FROM {fromWhere}", ("r", repository)));
 }

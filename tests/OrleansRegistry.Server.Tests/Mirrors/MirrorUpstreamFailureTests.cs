@@ -1,0 +1,114 @@
+using System.Net;
+using OrleansRegistry.Server.Tests.Infrastructure;
+using OrleansRegistry.TestSupport.Mirrors;
+
+namespace OrleansRegistry.Server.Tests.Mirrors;
+
+/// <summary>A mirror asking its upstream at every pull (TagCheckInterval 0), with a short upstream timeout.</summary>
+public sealed class AlwaysCheckingMirrorFixture : MirrorRegistryFixture
+{
+    protected override void Configure(Dictionary<string, string> settings)
+    {
+        settings[Setting("TagCheckInterval")] = "00:00:00";
+        settings[Setting("UpstreamTimeout")] = "00:00:03";
+    }
+}
+
+/// <summary>
+/// The upstream down, hanging or dying mid-blob: a cached tag is still served, with the spec's <c>Warning: 299</c>
+/// header; what is not cached gets 503 UNAVAILABLE with Retry-After, never a 500 or a hang; a blob whose upstream body
+/// broke off is not committed, and the next pull fetches it whole.
+/// </summary>
+public sealed class MirrorUpstreamFailureTests(AlwaysCheckingMirrorFixture fixture) : IClassFixture<AlwaysCheckingMirrorFixture>
+{
+    private HttpClient Client => fixture.Mirror.Client;
+
+    [Fact] // ServeStaleOnError: the cached digest with a Warning; an uncached tag: 503 with Retry-After
+    public async Task With_the_upstream_stopped_a_cached_tag_is_served_stale_and_an_uncached_one_is_unavailable()
+    {
+        var repo = TestImages.UniqueRepo("library/down");
+        var cached = await fixture.Upstream.PushImageAsync(repo, "cached", seed: 301, layerBytes: 10_000);
+        await fixture.Upstream.PushImageAsync(repo, "never-pulled", seed: 302, layerBytes: 10_000);
+        using (var first = await Client.GetManifestAsync(MirrorRegistryFixture.Local(repo), "cached"))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Empty(first.Headers.Warning);
+        }
+
+        await fixture.Upstream.StopAsync();
+        try
+        {
+            using var stale = await Client.GetManifestAsync(MirrorRegistryFixture.Local(repo), "cached");
+            using var uncached = await Client.GetManifestAsync(MirrorRegistryFixture.Local(repo), "never-pulled");
+
+            Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+            Assert.Equal(cached.ManifestDigest, stale.Headers.GetValues("Docker-Content-Digest").Single());
+            var warning = Assert.Single(stale.Headers.Warning);
+            Assert.Equal(299, warning.Code);
+            Assert.Equal("-", warning.Agent);
+            Assert.Contains("unavailable", warning.Text);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, uncached.StatusCode);
+            Assert.Equal("UNAVAILABLE", await MirrorRequests.ErrorCodeAsync(uncached));
+            Assert.NotNull(uncached.Headers.RetryAfter);
+        }
+        finally
+        {
+            await fixture.Upstream.StartAgainAsync();
+        }
+
+        using var fresh = await Client.GetManifestAsync(MirrorRegistryFixture.Local(repo), "never-pulled");
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.Empty(fresh.Headers.Warning);
+    }
+
+    [Fact] // a hanging upstream counts as down after UpstreamTimeout: an answer in seconds, not a hang
+    public async Task A_stalled_upstream_gives_503_within_the_timeout()
+    {
+        var repo = TestImages.UniqueRepo("library/stalled");
+        await fixture.Upstream.PushImageAsync(repo, "v1", seed: 303, layerBytes: 10_000);
+
+        fixture.Proxy.Stall();
+        try
+        {
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            using var response = await Client.SendAsync(MirrorRequests.Manifest(HttpMethod.Get, MirrorRegistryFixture.Local(repo), "v1"), bounded.Token);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("no answer in time", await response.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            fixture.Proxy.PassThrough();
+        }
+    }
+
+    [Fact] // an upstream body broken off on every attempt: nothing committed, the reader's body cut short; then a whole fetch
+    public async Task A_blob_whose_upstream_dies_midway_is_not_committed_and_the_next_pull_succeeds()
+    {
+        var repo = TestImages.UniqueRepo("library/cut");
+        var image = await fixture.Upstream.PushImageAsync(repo, "v1", seed: 304, layerBytes: 16 << 20);
+        var layer = image.LargestLayer;
+        var path = $"/v2/{MirrorRegistryFixture.Local(repo)}/blobs/{layer.Digest}";
+
+        fixture.Proxy.CutResponses(4 << 20, everyConnection: true);
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(async () =>
+            {
+                using var response = await Client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+                response.EnsureSuccessStatusCode();
+                await (await response.Content.ReadAsStreamAsync()).CopyToAsync(Stream.Null);
+            });
+        }
+        finally
+        {
+            fixture.Proxy.PassThrough();
+        }
+        Assert.Equal(0L, await MirrorRequests.CountAsync(fixture.Mirror.ConnectionString, "blobs WHERE digest = @r", layer.Digest));
+
+        var bytes = await Client.GetByteArrayAsync(path);
+        Assert.Equal(layer.Digest, TestImages.Digest(bytes));
+        Assert.Equal(1L, await MirrorRequests.CountAsync(fixture.Mirror.ConnectionString, "blobs WHERE digest = @r", layer.Digest));
+    }
+}

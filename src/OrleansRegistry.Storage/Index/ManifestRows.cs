@@ -32,8 +32,9 @@ public sealed record ManifestWrite(
     Tag? Tag)
 {
     /// <summary>
-    /// False only for a manifest already stored before (moved from grain state into its row): its references are
-    /// recorded as they are, whether or not they are still there.
+    /// False for a manifest already stored before (moved from grain state into its row) and for a mirrored
+    /// repository's manifest cached from its upstream (what it references is fetched when pulled): its references are
+    /// recorded as they are, whether or not they are here.
     /// </summary>
     public bool RequireReferences { get; init; } = true;
 }

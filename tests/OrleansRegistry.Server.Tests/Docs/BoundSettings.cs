@@ -3,6 +3,7 @@ using System.Reflection;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using OrleansRegistry.Grains.Collection;
+using OrleansRegistry.Grains.Mirrors;
 using OrleansRegistry.Grains.Uploads;
 using OrleansRegistry.Server.Hosting;
 using OrleansRegistry.Server.Hosting.Limits;
@@ -19,7 +20,7 @@ namespace OrleansRegistry.Server.Tests.Docs;
 /// </summary>
 public static class BoundSettings
 {
-    /// <summary>Section path → the options type bound there (Hosting/*, Security/SecurityHosting).</summary>
+    /// <summary>Section path → the options type bound there (Hosting/*, Security/SecurityHosting, Hosting/MirrorHosting).</summary>
     public static readonly IReadOnlyList<(string Section, Type Options)> Sections =
     [
         (RegistryOptions.Section, typeof(RegistryOptions)),
@@ -32,6 +33,8 @@ public static class BoundSettings
         (RetentionOptions.Section, typeof(RetentionOptions)),
         (DashboardHosting.Section, typeof(DashboardOptions)),
         (ClusterHosting.MembershipSection, typeof(ClusterMembershipOptions)),
+        // A list at the section's root: Registry:Mirrors:0:Url, Registry:Mirrors:1:Url, …
+        ($"{MirrorOptions.Section}:{SettingKeys.Index}", typeof(MirrorOptions)),
     ];
 
     /// <summary>Keys the code reads by name rather than through an options class.</summary>

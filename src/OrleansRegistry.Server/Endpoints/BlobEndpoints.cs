@@ -1,5 +1,6 @@
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions;
+using OrleansRegistry.Grains.Collection;
 using OrleansRegistry.Server.Errors;
 using OrleansRegistry.Server.Routing;
 using OrleansRegistry.Storage.Blobs;
@@ -32,6 +33,7 @@ public static class BlobEndpoints
 
         // The store reads just the range (an object store: a ranged GET), so nothing here seeks.
         var stream = await store.OpenReadAsync(digest, start, length, context.RequestAborted) ?? throw BlobUnknown(digest);
+        context.RequestServices.GetRequiredService<PullTimeRecorder>().RecordBlobPull(digest);
         return new BlobContentResult(stream, size, start, length, partial);
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions;
+using OrleansRegistry.Grains.Collection;
 using OrleansRegistry.Server.Hosting.Limits;
 using OrleansRegistry.Server.Routing;
 
@@ -13,6 +14,7 @@ public static class ManifestEndpoints
     {
         var digest = await ResolveAsync(route, grains);
         var manifest = await grains.Manifest(route.Repository, digest).Get() ?? throw ManifestUnknown(route);
+        context.RequestServices.GetRequiredService<PullTimeRecorder>().RecordManifestPull(route.Repository, manifest.Digest);
 
         var headers = context.Response.Headers;
         headers[RegistryHeaders.ContentDigest] = manifest.Digest.ToString();

@@ -27,7 +27,13 @@ public sealed class PullTimeRecorder(
     /// <summary>Keys held at most; pulls of other keys beyond it are not recorded.</summary>
     public const int MaxPending = 100_000;
 
-    private readonly ConcurrentDictionary<ManifestKey, DateTimeOffset> _manifests = new();
+    /// <summary>
+    /// A key's time is moved only when it is older than this: retention counts in days, and a manifest pulled thousands of
+    /// times a second then costs a dictionary read per pull, not a write.
+    /// </summary>
+    private static readonly TimeSpan Resolution = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<(RepositoryName Repository, Digest Digest), DateTimeOffset> _manifests = new();
     private readonly ConcurrentDictionary<Digest, DateTimeOffset> _blobs = new();
     private readonly SemaphoreSlim _flushEarly = new(0, 1);
     private readonly SemaphoreSlim _flushing = new(1, 1);
@@ -35,7 +41,7 @@ public sealed class PullTimeRecorder(
     private long _unrecorded;
 
     /// <summary>A manifest was served (GET or HEAD, by tag or digest: <paramref name="digest"/> is the one served).</summary>
-    public void RecordManifestPull(RepositoryName repository, Digest digest) => Record(_manifests, new ManifestKey(repository, digest));
+    public void RecordManifestPull(RepositoryName repository, Digest digest) => Record(_manifests, (repository, digest));
 
     /// <summary>A blob's bytes were served (GET), from whichever repository: <c>blobs</c> holds each blob once.</summary>
     public void RecordBlobPull(Digest digest) => Record(_blobs, digest);
@@ -113,7 +119,7 @@ public sealed class PullTimeRecorder(
         if (pending.TryGetValue(key, out var seen))
         {
             // Losing a race here loses nothing: the other pull's time is as recent.
-            if (seen < now) pending.TryUpdate(key, now, seen);
+            if (now - seen >= Resolution) pending.TryUpdate(key, now, seen);
             return;
         }
         if (Volatile.Read(ref _pending) >= MaxPending)

@@ -10,7 +10,7 @@ namespace OrleansRegistry.Grains.Collection;
 /// <summary>
 /// The silo's pull times, gathered in memory and written as one batch (<see cref="IPullTimes"/>) every
 /// <see cref="RetentionOptions.PullTimeFlushInterval"/>, early when <see cref="FlushAtPending"/> keys are waiting, and
-/// when the silo stops: never a database write per pull. Recording is a dictionary update (the latest time per key),
+/// when the silo stops: never a database write per pull. Recording touches only a dictionary (the latest time per key),
 /// so a pull never waits for the database. A failed flush keeps what it could not write for the next one; a silo that
 /// dies loses at most one interval of pulls. Memory is bounded: beyond <see cref="MaxPending"/> keys (the database
 /// unreachable for long) pulls of new keys are not recorded until a flush succeeds.

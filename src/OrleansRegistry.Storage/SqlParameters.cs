@@ -41,4 +41,7 @@ internal static class SqlParameters
     // timestamptz only accepts UTC offsets from Npgsql; the instant is what matters.
     public static NpgsqlParameter<DateTimeOffset> Timestamp(string name, DateTimeOffset value) =>
         new(name, NpgsqlDbType.TimestampTz) { TypedValue = value.ToUniversalTime() };
+
+    public static NpgsqlParameter<DateTimeOffset[]> Timestamps(string name, IEnumerable<DateTimeOffset> values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = values.Select(static value => value.ToUniversalTime()).ToArray() };
 }

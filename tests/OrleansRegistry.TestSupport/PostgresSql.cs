@@ -46,4 +46,8 @@ public static class PostgresSql
         foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
         return await cmd.ExecuteScalarAsync();
     }
+
+    /// <summary>A timestamptz the statement selects (as <see cref="ValueAsync"/>), or null for no row or NULL.</summary>
+    public static async Task<DateTimeOffset?> InstantAsync(string connectionString, string sql, params (string Name, object Value)[] parameters) =>
+        await ValueAsync(connectionString, sql, parameters) is DateTime time ? new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)) : null;
 }

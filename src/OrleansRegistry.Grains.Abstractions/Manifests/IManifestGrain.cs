@@ -45,4 +45,13 @@ public interface IManifestGrain : IGrainWithStringKey
     /// </summary>
     [Alias("DeleteUnreferenced")]
     Task<bool> DeleteUnreferenced(DateTimeOffset createdBefore);
+
+    /// <summary>
+    /// The garbage collector's not-pulled rule: deletes the manifest with its tags (as <see cref="Delete"/>) only if,
+    /// checked under its row lock, it was last used (pulled; never pulled: created; or a tag moved onto it since) before
+    /// <paramref name="usedBefore"/>, is not a child of another manifest of the repository and is not a referrer whose
+    /// subject is in the repository. True when deleted.
+    /// </summary>
+    [Alias("DeleteNotPulled")]
+    Task<bool> DeleteNotPulled(DateTimeOffset usedBefore);
 }

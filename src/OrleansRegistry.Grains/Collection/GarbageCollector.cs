@@ -17,7 +17,8 @@ namespace OrleansRegistry.Grains.Collection;
 /// <list type="number">
 /// <item>finish the blobs a killed run left marked <c>deleting</c>;</item>
 /// <item>retention, per repository with a rule: tags to delete, then untagged manifests (through
-/// <c>IManifestGrain.DeleteUnreferenced</c>, which re-checks under its row lock), pass after pass so that an index's
+/// <c>IManifestGrain.DeleteUnreferenced</c>), then manifests not pulled for long, tagged or not (through
+/// <c>IManifestGrain.DeleteNotPulled</c>), each grain re-checking under its row lock, pass after pass so that an index's
 /// children and a subject's referrers follow it;</item>
 /// <item>blobs no manifest references and not linked within the grace period, in batches of two transactions (unlink
 /// and mark; the repositories that linked them forget them; then delete the bytes and the rows under the row locks).</item>
@@ -43,8 +44,8 @@ public sealed class GarbageCollector(
     /// <summary>Blobs unlinked (and then deleted) per transaction: two commits per batch instead of two per blob.</summary>
     private const int MaxBatchSize = 100;
 
-    /// <summary>Untagged passes per repository and run: each may free the children of the manifests the last one deleted.</summary>
-    private const int MaxUntaggedPasses = 64;
+    /// <summary>Passes of a manifest rule per repository and run: each may free the children of the manifests the last one deleted.</summary>
+    private const int MaxManifestPasses = 64;
 
     private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web);
 
@@ -155,28 +156,58 @@ public sealed class GarbageCollector(
             await PauseAsync(tally, ct);
         }
 
-        if (rule.DeleteUntaggedOlderThan is not { } untaggedAge) return;
-        var createdBefore = now - untaggedAge;
         var goneHere = new List<Digest>();
-        // Deleting an index frees its children, deleting a subject its referrers: repeat until a pass deletes nothing.
-        for (var pass = 0; pass < MaxUntaggedPasses; pass++)
+        if (rule.DeleteUntaggedOlderThan is { } untaggedAge)
         {
-            var candidates = await garbage.ListUnreferencedManifestsAsync(repository, createdBefore,
-                tally.DryRun ? goneTags : [], tally.DryRun ? goneHere : [], ManifestPageSize, ct);
+            var createdBefore = now - untaggedAge;
+            await DeleteManifestsAsync(repository, rule, "untagged manifest", tally, goneHere,
+                after => garbage.ListUnreferencedManifestsAsync(repository, createdBefore,
+                    tally.DryRun ? goneTags : [], tally.DryRun ? goneHere : [], after, ManifestPageSize, ct),
+                digest => grains.Manifest(repository, digest).DeleteUnreferenced(createdBefore), ct);
+        }
+        if (rule.DeleteNotPulledFor is { } notPulledAge)
+        {
+            // Tagged ones too: the grain tells the repository grain which tags went with it.
+            var usedBefore = now - notPulledAge;
+            await DeleteManifestsAsync(repository, rule, "manifest not pulled", tally, goneHere,
+                after => garbage.ListNotPulledManifestsAsync(repository, usedBefore, tally.DryRun ? goneHere : [], after,
+                    ManifestPageSize, ct),
+                digest => grains.Manifest(repository, digest).DeleteNotPulled(usedBefore), ct);
+        }
+        if (tally.DryRun) goneManifests.AddRange(goneHere.Select(d => new ManifestKey(repository, d)));
+    }
+
+    /// <summary>
+    /// One manifest rule in one repository: pages of candidates (<paramref name="list"/>, after a digest), each deleted
+    /// through its grain (<paramref name="delete"/>, which re-checks under the row lock), pass after pass while a pass
+    /// deletes any: deleting an index frees its children, deleting a subject its referrers.
+    /// </summary>
+    private async Task DeleteManifestsAsync(RepositoryName repository, RetentionRule rule, string what, CollectionTally tally,
+        List<Digest> goneHere, Func<Digest?, Task<IReadOnlyList<Digest>>> list, Func<Digest, Task<bool>> delete, CancellationToken ct)
+    {
+        for (var pass = 0; pass < MaxManifestPasses; pass++)
+        {
             var deleted = 0;
-            foreach (var candidate in candidates)
+            Digest? after = null;
+            while (true)
             {
-                if (!tally.DryRun && !await grains.Manifest(repository, candidate).DeleteUnreferenced(createdBefore)) continue;
-                logger.LogInformation("Garbage collection {Action} untagged manifest {Repository}@{Digest} by retention rule {Pattern}",
-                    tally.DryRun ? "would delete" : "deleted", repository, candidate, rule.Repository);
-                tally.Manifest(repository, candidate);
-                goneHere.Add(candidate);
-                deleted++;
-                await PauseAsync(tally, ct);
+                var candidates = await list(after);
+                if (candidates.Count == 0) break;
+                after = candidates[^1];
+                foreach (var candidate in candidates)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if (!tally.DryRun && !await delete(candidate)) continue;
+                    logger.LogInformation("Garbage collection {Action} {What} {Repository}@{Digest} by retention rule {Pattern}",
+                        tally.DryRun ? "would delete" : "deleted", what, repository, candidate, rule.Repository);
+                    tally.Manifest(repository, candidate);
+                    goneHere.Add(candidate);
+                    deleted++;
+                    await PauseAsync(tally, ct);
+                }
             }
             if (deleted == 0) break;
         }
-        if (tally.DryRun) goneManifests.AddRange(goneHere.Select(d => new ManifestKey(repository, d)));
     }
 
     private async Task SweepBlobsAsync(CollectionTally tally, List<ManifestKey> goneManifests, CancellationToken ct)

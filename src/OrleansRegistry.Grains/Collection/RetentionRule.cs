@@ -17,6 +17,14 @@ public sealed class RetentionRule
 
     /// <summary>Manifests with no tag, no parent index and no subject in the repository, created this long ago, are deleted.</summary>
     public TimeSpan? DeleteUntaggedOlderThan { get; set; }
+
+    /// <summary>
+    /// Manifests, tagged or not, not pulled for this long (never pulled: since pushed; a tag moved onto one counts as a
+    /// push) are deleted with their tags, except a child of another manifest of the repository and a referrer whose
+    /// subject is in it, which follow their parent or subject. Far longer than
+    /// <see cref="RetentionOptions.PullTimeFlushInterval"/>: a pull not yet written is not seen.
+    /// </summary>
+    public TimeSpan? DeleteNotPulledFor { get; set; }
 }
 
 /// <summary>The configuration section <c>Registry:Retention</c>.</summary>
@@ -26,4 +34,7 @@ public sealed class RetentionOptions
 
     /// <summary>Checked in order; the first whose pattern matches a repository applies to it, and no other.</summary>
     public List<RetentionRule> Rules { get; set; } = [];
+
+    /// <summary>How often each silo writes the pull times it has gathered (one batch); also written when the silo stops.</summary>
+    public TimeSpan PullTimeFlushInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -13,6 +13,9 @@ public sealed class RetentionRules
 
     public RetentionRules(IOptions<RetentionOptions> options)
     {
+        if (options.Value.PullTimeFlushInterval <= TimeSpan.Zero)
+            throw new OptionsValidationException(RetentionOptions.Section, typeof(RetentionOptions),
+                [$"{RetentionOptions.Section}:PullTimeFlushInterval must be positive"]);
         _rules = options.Value.Rules.Select(Validated).Select(r => (new RepositoryPattern(r.Repository), r)).ToList();
     }
 
@@ -34,7 +37,7 @@ public sealed class RetentionRules
             throw new OptionsValidationException(Where(), typeof(RetentionRule), [$"{Where()}:Repository is missing"]);
         if (rule.KeepNewestTags is < 0)
             throw new OptionsValidationException(Where(), typeof(RetentionRule), [$"{Where()}:KeepNewestTags must be 0 or more"]);
-        if (rule.DeleteTagsOlderThan is { } tags && tags < TimeSpan.Zero || rule.DeleteUntaggedOlderThan is { } untagged && untagged < TimeSpan.Zero)
+        if (new[] { rule.DeleteTagsOlderThan, rule.DeleteUntaggedOlderThan, rule.DeleteNotPulledFor }.Any(d => d < TimeSpan.Zero))
             throw new OptionsValidationException(Where(), typeof(RetentionRule), [$"{Where()}: durations must not be negative"]);
         return rule;
     }

@@ -74,12 +74,12 @@ public sealed class ManifestGrain(
     {
         // Nothing is cached as gone before the transaction commits: a failed DELETE leaves manifest and tags served.
         var removedTags = await index.DeleteManifestAsync(_repository, _digest);
-        Cache(null);
-        if (removedTags is null) return false;
-        if (removedTags.Count > 0) await grains.Repository(_repository).TagsRemoved([.. removedTags]);
-        DeactivateOnIdle();
-        return true;
+        Cache(null); // deleted now, or absent already
+        return removedTags is not null && await DeletedAsync(removedTags);
     }
+
+    public async Task<bool> DeleteNotPulled(DateTimeOffset usedBefore) =>
+        await index.DeleteNotPulledManifestAsync(_repository, _digest, usedBefore) is { } removedTags && await DeletedAsync(removedTags);
 
     public async Task<bool> DeleteUnreferenced(DateTimeOffset createdBefore)
     {
@@ -93,6 +93,15 @@ public sealed class ManifestGrain(
     {
         if (await mirrored.FetchAsync(mirror, _digest) is not { } fetched) return null;
         return await PutMirrored(fetched.Descriptor.MediaType, fetched.Content, null);
+    }
+
+    /// <summary>After a delete's commit: forgets the content, tells the repository grain which tags went, and deactivates.</summary>
+    private async Task<bool> DeletedAsync(IReadOnlyList<Tag> removedTags)
+    {
+        Cache(null);
+        if (removedTags.Count > 0) await grains.Repository(_repository).TagsRemoved([.. removedTags]);
+        DeactivateOnIdle();
+        return true;
     }
 
     private async Task<ManifestContent?> LoadAsync()

@@ -1,5 +1,6 @@
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions;
+using OrleansRegistry.Grains.Collection;
 using OrleansRegistry.Server.Errors;
 using OrleansRegistry.Server.Mirrors;
 using OrleansRegistry.Server.Routing;
@@ -53,6 +54,8 @@ public static class BlobEndpoints
         var partial = range == ByteRangeResult.Satisfiable;
         if (!partial) (start, length) = (0, size);
         if (HttpMethods.IsHead(context.Request.Method)) return new BlobContentResult(Stream.Null, size, start, length, partial);
+        // A pull of the blob, for the retention rule DeleteNotPulledFor (mirrored blobs fetched on the way too).
+        context.RequestServices.GetRequiredService<PullTimeRecorder>().RecordBlobPull(digest);
         return await body(start, length, partial);
     }
 

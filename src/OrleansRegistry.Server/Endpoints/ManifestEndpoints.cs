@@ -2,6 +2,7 @@ using System.Buffers;
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Grains.Mirrors;
+using OrleansRegistry.Grains.Collection;
 using OrleansRegistry.Server.Hosting.Limits;
 using OrleansRegistry.Server.Routing;
 
@@ -14,6 +15,7 @@ public static class ManifestEndpoints
     {
         var digest = await ResolveAsync(context, route, grains, mirrors);
         var manifest = await grains.Manifest(route.Repository, digest).Get() ?? throw ManifestUnknown(route);
+        context.RequestServices.GetRequiredService<PullTimeRecorder>().RecordManifestPull(route.Repository, manifest.Digest);
 
         var headers = context.Response.Headers;
         headers[RegistryHeaders.ContentDigest] = manifest.Digest.ToString();

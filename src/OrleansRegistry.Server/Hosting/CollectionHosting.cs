@@ -3,7 +3,10 @@ using OrleansRegistry.Storage.Collection;
 
 namespace OrleansRegistry.Server.Hosting;
 
-/// <summary>Wires the garbage collector, its schedule, retention rules and storage usage (Registry:GarbageCollection, Registry:Retention).</summary>
+/// <summary>
+/// Wires the garbage collector, its schedule, retention rules, the pull times they read and storage usage
+/// (Registry:GarbageCollection, Registry:Retention).
+/// </summary>
 public static class CollectionHosting
 {
     public static WebApplicationBuilder AddRegistryCollection(this WebApplicationBuilder builder)
@@ -20,6 +23,11 @@ public static class CollectionHosting
         services.AddHostedService(sp => sp.GetRequiredService<StorageUsageMonitor>());
         services.AddSingleton<GarbageCollector>();
         services.AddHostedService<GarbageCollectionScheduler>();
+        // Registered before the web server starts (WebApplication adds it at Build), so stopped after it: the last flush
+        // comes after the last pull served.
+        services.AddSingleton<IPullTimes, PostgresPullTimes>();
+        services.AddSingleton<PullTimeRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<PullTimeRecorder>());
         return builder;
     }
 

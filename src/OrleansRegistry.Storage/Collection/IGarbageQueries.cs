@@ -25,13 +25,23 @@ public interface IGarbageQueries
     Task<bool> DeleteTagIfUnchangedAsync(RepositoryName repository, TagRecord tag, CancellationToken ct = default);
 
     /// <summary>
-    /// Up to <paramref name="limit"/> manifests of <paramref name="repository"/> created before
-    /// <paramref name="createdBefore"/> that nothing keeps: no tag, not a child of another manifest of the repository,
-    /// not a referrer whose subject is in the repository. <paramref name="goneTags"/> and
+    /// Up to <paramref name="limit"/> manifests of <paramref name="repository"/> after <paramref name="after"/> (digest
+    /// order) created before <paramref name="createdBefore"/> that nothing keeps: no tag, not a child of another manifest
+    /// of the repository, not a referrer whose subject is in the repository. <paramref name="goneTags"/> and
     /// <paramref name="goneManifests"/> count as already deleted (a dry run's earlier decisions).
     /// </summary>
     Task<IReadOnlyList<Digest>> ListUnreferencedManifestsAsync(RepositoryName repository, DateTimeOffset createdBefore,
-        IReadOnlyCollection<Tag> goneTags, IReadOnlyCollection<Digest> goneManifests, int limit, CancellationToken ct = default);
+        IReadOnlyCollection<Tag> goneTags, IReadOnlyCollection<Digest> goneManifests, Digest? after, int limit,
+        CancellationToken ct = default);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> manifests of <paramref name="repository"/> after <paramref name="after"/> (digest
+    /// order), tagged or not, last used before <paramref name="usedBefore"/> (pulled; never pulled: created; or a tag
+    /// moved onto it since) that are neither a child of another manifest of the repository nor a referrer whose subject
+    /// is in the repository. <paramref name="goneManifests"/> count as already deleted (a dry run's earlier decisions).
+    /// </summary>
+    Task<IReadOnlyList<Digest>> ListNotPulledManifestsAsync(RepositoryName repository, DateTimeOffset usedBefore,
+        IReadOnlyCollection<Digest> goneManifests, Digest? after, int limit, CancellationToken ct = default);
 
     /// <summary>Blobs a killed run left marked <c>deleting</c> (their links are gone; the bytes may not be).</summary>
     Task<IReadOnlyList<BlobRecord>> ListDeletingBlobsAsync(int limit, CancellationToken ct = default);

@@ -57,27 +57,41 @@ public sealed class PostgresGarbageQueries(NpgsqlDataSource dataSource) : IGarba
         return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
     }
 
-    public async Task<IReadOnlyList<Digest>> ListUnreferencedManifestsAsync(RepositoryName repository, DateTimeOffset createdBefore,
-        IReadOnlyCollection<Tag> goneTags, IReadOnlyCollection<Digest> goneManifests, int limit, CancellationToken ct = default)
+    public Task<IReadOnlyList<Digest>> ListUnreferencedManifestsAsync(RepositoryName repository, DateTimeOffset createdBefore,
+        IReadOnlyCollection<Tag> goneTags, IReadOnlyCollection<Digest> goneManifests, Digest? after, int limit,
+        CancellationToken ct = default) =>
+        // The same rules IManifestGrain.DeleteUnreferenced re-checks under its row lock.
+        ListManifestsAsync(repository, $"""
+            m.created_at < @cutoff
+            AND NOT EXISTS (SELECT 1 FROM tags t
+                            WHERE t.repository = m.repository AND t.digest = m.digest AND t.tag <> ALL (@gone_tags))
+            """, createdBefore, goneTags, goneManifests, after, limit, ct);
+
+    public Task<IReadOnlyList<Digest>> ListNotPulledManifestsAsync(RepositoryName repository, DateTimeOffset usedBefore,
+        IReadOnlyCollection<Digest> goneManifests, Digest? after, int limit, CancellationToken ct = default) =>
+        // The same rules IManifestGrain.DeleteNotPulled re-checks under its row lock; tags do not keep a manifest here.
+        ListManifestsAsync(repository, $"{RetentionSql.LastUsed} < @cutoff", usedBefore, [], goneManifests, after, limit, ct);
+
+    /// <summary>
+    /// A page of the manifests of <paramref name="repository"/> after <paramref name="after"/> (digest order) for which
+    /// <paramref name="condition"/> (over the row <c>m</c>, <c>@cutoff</c> and <c>@gone_tags</c>) holds and that no other
+    /// manifest of the repository keeps.
+    /// </summary>
+    private async Task<IReadOnlyList<Digest>> ListManifestsAsync(RepositoryName repository, string condition, DateTimeOffset cutoff,
+        IReadOnlyCollection<Tag> goneTags, IReadOnlyCollection<Digest> goneManifests, Digest? after, int limit, CancellationToken ct)
     {
-        // The same three rules IManifestGrain.DeleteUnreferenced re-checks under its row lock.
-        await using var cmd = dataSource.CreateCommand("""
+        await using var cmd = dataSource.CreateCommand($"""
             SELECT m.digest FROM manifests m
-            WHERE m.repository = @repository AND m.created_at < @created_before
+            WHERE m.repository = @repository {(after is null ? "" : "AND m.digest > @after")}
               AND m.digest <> ALL (@gone_manifests)
-              AND NOT EXISTS (SELECT 1 FROM tags t
-                              WHERE t.repository = m.repository AND t.digest = m.digest AND t.tag <> ALL (@gone_tags))
-              AND NOT EXISTS (SELECT 1 FROM manifest_references r
-                              WHERE r.repository = m.repository AND r.digest = m.digest AND r.kind = 'manifest'
-                                AND r.manifest <> ALL (@gone_manifests))
-              AND (m.subject IS NULL OR NOT EXISTS (SELECT 1 FROM manifests s
-                              WHERE s.repository = m.repository AND s.digest = m.subject
-                                AND s.digest <> ALL (@gone_manifests)))
+              AND {condition}
+              AND {RetentionSql.NotKeptByAnotherManifest}
             ORDER BY m.digest
             LIMIT @limit
             """);
         cmd.Parameters.Add(Text("repository", repository));
-        cmd.Parameters.Add(Timestamp("created_before", createdBefore));
+        if (after is { } position) cmd.Parameters.Add(Text("after", position));
+        cmd.Parameters.Add(Timestamp("cutoff", cutoff));
         cmd.Parameters.Add(TextArray("gone_tags", goneTags));
         cmd.Parameters.Add(TextArray("gone_manifests", goneManifests));
         cmd.Parameters.Add(new NpgsqlParameter<int>("limit", limit));

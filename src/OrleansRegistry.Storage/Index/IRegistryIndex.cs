@@ -83,6 +83,15 @@ public interface IRegistryIndex
     /// </summary>
     Task<bool> DeleteUnreferencedManifestAsync(RepositoryName repository, Digest digest, DateTimeOffset createdBefore, CancellationToken ct = default);
 
+    /// <summary>
+    /// Deletes a manifest not pulled for long (the collector's not-pulled rule) with its tags in one transaction: only if,
+    /// with its row locked, it was last used (pulled, else created; or a tag moved onto it later) before
+    /// <paramref name="usedBefore"/>, is not a child of another manifest of the repository and not a referrer whose
+    /// subject is in the repository. Returns the removed tags, or null when it was kept (or absent).
+    /// </summary>
+    Task<IReadOnlyList<Tag>?> DeleteNotPulledManifestAsync(RepositoryName repository, Digest digest, DateTimeOffset usedBefore,
+        CancellationToken ct = default);
+
     /// <summary>Whether the one-off index upgrade <paramref name="name"/> is recorded as complete (storage_migrations).</summary>
     Task<bool> IsIndexUpgradeCompleteAsync(string name, CancellationToken ct = default);
 

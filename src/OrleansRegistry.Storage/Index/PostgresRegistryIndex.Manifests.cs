@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using OrleansRegistry.Core;
+using OrleansRegistry.Storage.Collection;
 using static OrleansRegistry.Storage.SqlParameters;
 
 namespace OrleansRegistry.Storage.Index;
@@ -130,7 +131,23 @@ public sealed partial class PostgresRegistryIndex
     }
 
     public async Task<bool> DeleteUnreferencedManifestAsync(RepositoryName repository, Digest digest, DateTimeOffset createdBefore,
-        CancellationToken ct = default)
+        CancellationToken ct = default) =>
+        await DeleteIfAsync(repository, digest, $"""
+            m.created_at < @cutoff
+            AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.repository = m.repository AND t.digest = m.digest)
+            AND {RetentionSql.NotKeptByAnotherManifest}
+            """, createdBefore, ct).ConfigureAwait(false) is not null;
+
+    public Task<IReadOnlyList<Tag>?> DeleteNotPulledManifestAsync(RepositoryName repository, Digest digest, DateTimeOffset usedBefore,
+        CancellationToken ct = default) =>
+        DeleteIfAsync(repository, digest, $"{RetentionSql.LastUsed} < @cutoff AND {RetentionSql.NotKeptByAnotherManifest}", usedBefore, ct);
+
+    /// <summary>
+    /// The collector's deletes: locks the manifest's row, then deletes it with its tags in the same transaction only if
+    /// <paramref name="condition"/> (over the row <c>m</c> and <c>@cutoff</c>) still holds. The removed tags, or null when kept.
+    /// </summary>
+    private async Task<IReadOnlyList<Tag>?> DeleteIfAsync(RepositoryName repository, Digest digest, string condition,
+        DateTimeOffset cutoff, CancellationToken ct)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -142,35 +159,29 @@ public sealed partial class PostgresRegistryIndex
             if (await lockRow.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
             {
                 await transaction.RollbackAsync(ct).ConfigureAwait(false);
-                return false;
+                return null;
             }
         }
 
         // A new statement, so it sees whatever committed while the lock was awaited: a tag moved onto it, an index
-        // that now holds it as a child (its PUT held this row FOR SHARE), a subject pushed since.
-        await using (var check = new NpgsqlCommand("""
-            SELECT m.created_at < @created_before
-               AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.repository = m.repository AND t.digest = m.digest)
-               AND NOT EXISTS (SELECT 1 FROM manifest_references r
-                               WHERE r.repository = m.repository AND r.digest = m.digest AND r.kind = 'manifest')
-               AND (m.subject IS NULL
-                    OR NOT EXISTS (SELECT 1 FROM manifests s WHERE s.repository = m.repository AND s.digest = m.subject))
-            FROM manifests m WHERE m.repository = @repository AND m.digest = @digest
-            """, connection, transaction))
+        // that now holds it as a child (its PUT held this row FOR SHARE), a subject pushed since, a pull time flushed.
+        await using (var check = new NpgsqlCommand(
+            $"SELECT {condition} FROM manifests m WHERE m.repository = @repository AND m.digest = @digest", connection, transaction))
         {
             check.Parameters.Add(Text("repository", repository));
             check.Parameters.Add(Text("digest", digest));
-            check.Parameters.Add(Timestamp("created_before", createdBefore));
+            check.Parameters.Add(Timestamp("cutoff", cutoff));
+            check.Parameters.Add(TextArray("gone_manifests", Array.Empty<string>()));
             if (!(bool)(await check.ExecuteScalarAsync(ct).ConfigureAwait(false))!)
             {
                 await transaction.RollbackAsync(ct).ConfigureAwait(false);
-                return false;
+                return null;
             }
         }
 
-        await DeleteRowsAsync(connection, transaction, repository, digest, ct).ConfigureAwait(false);
+        var tags = await DeleteRowsAsync(connection, transaction, repository, digest, ct).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
-        return true;
+        return tags;
     }
 
     /// <summary>Deletes the manifest's rows inside <paramref name="transaction"/>; the removed tags, or null when absent.</summary>

@@ -43,4 +43,15 @@ public sealed class RetentionRulesTests
         {
             Repository = pattern, KeepNewestTags = keep, DeleteTagsOlderThan = TimeSpan.FromDays(days),
         }));
+
+    [Fact] // the same for the not-pulled rule's age and the pull times' flush interval
+    public void A_negative_not_pulled_age_or_a_flush_interval_that_is_not_positive_is_refused()
+    {
+        Assert.Throws<OptionsValidationException>(() =>
+            Rules(new RetentionRule { Repository = "hub/**", DeleteNotPulledFor = TimeSpan.FromDays(-1) }));
+        Assert.Throws<OptionsValidationException>(() =>
+            new RetentionRules(Options.Create(new RetentionOptions { PullTimeFlushInterval = TimeSpan.Zero })));
+        Assert.Equal(TimeSpan.FromDays(30),
+            Rules(new RetentionRule { Repository = "hub/**", DeleteNotPulledFor = TimeSpan.FromDays(30) }).For(RepositoryName.Parse("hub/x"))?.DeleteNotPulledFor);
+    }
 }

@@ -63,6 +63,16 @@ public static class CollectionApi
         PostgresSql.ValueAsync(connectionString, "UPDATE manifests SET created_at = now() - @age WHERE repository = @repo AND digest = @digest",
             ("age", age), ("repo", repo), ("digest", digest));
 
+    /// <summary>When the registry last recorded a pull of the manifest (null: none written yet).</summary>
+    public static Task<DateTimeOffset?> PulledAtAsync(string connectionString, string repo, string digest) =>
+        PostgresSql.InstantAsync(connectionString, "SELECT last_pulled_at FROM manifests WHERE repository = @repo AND digest = @digest",
+            ("repo", repo), ("digest", digest));
+
+    /// <summary>Moves a manifest's last pull back by <paramref name="age"/> (the not-pulled rule reads manifests.last_pulled_at).</summary>
+    public static Task AgePullAsync(string connectionString, string repo, string digest, TimeSpan age) =>
+        PostgresSql.ValueAsync(connectionString, "UPDATE manifests SET last_pulled_at = now() - @age WHERE repository = @repo AND digest = @digest",
+            ("age", age), ("repo", repo), ("digest", digest));
+
     /// <summary>Tags of a repository (first page).</summary>
     public static async Task<string[]> TagsAsync(HttpClient client, string repo)
     {

@@ -17,6 +17,9 @@ public sealed class CollectingRegistryFixture : RegistryFixture
         Rule(3, "gc-old/**", ("DeleteTagsOlderThan", "1.00:00:00"));
         Rule(4, "gc-both/**", ("KeepNewestTags", "1"), ("DeleteTagsOlderThan", "1.00:00:00"));
         Rule(5, "gc-untagged/**", ("DeleteUntaggedOlderThan", "1.00:00:00"));
+        Rule(6, "gc-notpulled/**", ("DeleteNotPulledFor", "1.00:00:00"));
+        // Pulls written at once, so a test sees them in the table within a moment.
+        Settings["Registry__Retention__PullTimeFlushInterval"] = "00:00:00.100";
     }
 
     private void Rule(int index, string pattern, params (string Key, string Value)[] settings)

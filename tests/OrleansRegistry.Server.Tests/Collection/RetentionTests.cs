@@ -124,6 +124,60 @@ public sealed class RetentionTests(CollectingRegistryFixture fixture)
         Assert.Empty(await CollectionApi.TagsAsync(Client, cleared));
     }
 
+    [Fact] // not pulled for DeleteNotPulledFor: gone with its tag; a layer shared with a pulled image stays; a child stays with its index
+    public async Task Delete_not_pulled_collects_a_tagged_image_pulled_long_ago_and_keeps_the_pulled_image_its_shared_layer_and_an_index_child()
+    {
+        var pulled = TestImages.UniqueRepo("gc-notpulled");
+        var idle = TestImages.UniqueRepo("gc-notpulled");
+        var shared = TestImages.RandomBytes(700, 960);
+        var (pulledConfig, idleConfig, childConfig) = (CollectionApi.Config(961), CollectionApi.Config(962), CollectionApi.Config(963));
+        foreach (var (repo, config) in new[] { (pulled, pulledConfig), (idle, idleConfig), (pulled, childConfig) })
+        {
+            await TestImages.PushBlobAsync(Client, repo, config);
+            await TestImages.PushBlobAsync(Client, repo, shared);
+        }
+        var pulledDigest = await TestImages.PushManifestAsync(Client, pulled, "v1", TestImages.ImageManifest(pulledConfig, [shared]));
+        var idleDigest = await TestImages.PushManifestAsync(Client, idle, "v1", TestImages.ImageManifest(idleConfig, [shared]));
+        var child = TestImages.ImageManifest(childConfig, [shared]);
+        var childDigest = await TestImages.PushManifestAsync(Client, pulled, TestImages.Digest(child), child);
+        var indexDigest = await TestImages.PushManifestAsync(Client, pulled, "multi",
+            TestImages.ImageIndex([(child, TestImages.OciManifest)]), TestImages.OciIndex);
+        (string Repo, string Digest)[] manifests = [(pulled, pulledDigest), (pulled, childDigest), (pulled, indexDigest), (idle, idleDigest)];
+        foreach (var (repo, digest) in manifests) await CollectionApi.AgeManifestAsync(fixture.ConnectionString, repo, digest, TwoDays);
+        foreach (var (repo, tag) in new[] { (pulled, "v1"), (pulled, "multi"), (idle, "v1") })
+            await CollectionApi.AgeTagAsync(fixture.ConnectionString, repo, tag, TwoDays);
+
+        // Pulls: a manifest GET by tag, the index's HEAD; the idle image was pulled too (its tag now cached), but long ago.
+        await CollectionApi.AssertPullsAsync(Client, pulled, "v1", [pulledConfig, shared]);
+        using (var head = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"v2/{pulled}/manifests/multi")))
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await CollectionApi.ManifestStatusAsync(Client, idle, "v1"));
+        await Eventually.TrueAsync(async () => await CollectionApi.PulledAtAsync(fixture.ConnectionString, pulled, pulledDigest) is not null
+                && await CollectionApi.PulledAtAsync(fixture.ConnectionString, pulled, indexDigest) is not null
+                && await CollectionApi.PulledAtAsync(fixture.ConnectionString, idle, idleDigest) is not null,
+            TimeSpan.FromSeconds(10), "the pulls written by the silo's flush");
+        Assert.Null(await CollectionApi.PulledAtAsync(fixture.ConnectionString, pulled, childDigest));
+        await CollectionApi.AgePullAsync(fixture.ConnectionString, idle, idleDigest, TwoDays);
+
+        var dry = await CollectionApi.CollectAsync(Client, dryRun: true);
+        var report = await CollectionApi.CollectAsync(Client);
+
+        foreach (var run in new[] { dry, report })
+        {
+            Assert.Contains($"{idle}@{idleDigest}", run.Manifests);
+            Assert.DoesNotContain(run.Manifests, m => m.StartsWith($"{pulled}@", StringComparison.Ordinal));
+            Assert.Contains(TestImages.Digest(idleConfig), run.Blobs);
+            Assert.DoesNotContain(TestImages.Digest(shared), run.Blobs);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, await CollectionApi.ManifestStatusAsync(Client, idle, "v1")); // the tag cache was told
+        Assert.Equal(HttpStatusCode.NotFound, await CollectionApi.ManifestStatusAsync(Client, idle, idleDigest));
+        Assert.Empty(await CollectionApi.TagsAsync(Client, idle));
+        Assert.False(CollectionApi.StoreHolds(fixture.DataDirectory, TestImages.Digest(idleConfig)));
+        foreach (var reference in new[] { "v1", "multi", childDigest })
+            Assert.Equal(HttpStatusCode.OK, await CollectionApi.ManifestStatusAsync(Client, pulled, reference));
+        await CollectionApi.AssertPullsAsync(Client, pulled, "v1", [pulledConfig, shared]);
+    }
+
     /// <summary>Pushes one small image per tag, in order, each tag a moment later than the one before.</summary>
     private async Task<Dictionary<string, string>> PushTagsAsync(string repo, string[] tags, int seed)
     {

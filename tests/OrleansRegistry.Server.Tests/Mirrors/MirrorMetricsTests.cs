@@ -25,7 +25,7 @@ public sealed class MirrorMetricsTests(MirrorRegistryFixture fixture, InteropLay
         await Skopeo.CopyAsync(source, new OciLayout(scratch.Child("warm")).Reference("v1"));
         var text = await fixture.Mirror.Client.GetStringAsync("/metrics");
 
-        var label = $"upstream=\"{upstream}\"";
+        var label = $"upstream=\"{fixture.UpstreamNamespace}\"";
         foreach (var name in new[]
                  {
                      "registry_mirror_hits_total", "registry_mirror_misses_total", "registry_mirror_upstream_requests_total",

@@ -1,5 +1,6 @@
 using Npgsql;
 using OrleansRegistry.Core;
+using OrleansRegistry.Storage.Collection;
 using OrleansRegistry.Storage.Index;
 using OrleansRegistry.TestSupport;
 
@@ -257,6 +258,66 @@ public sealed class ManifestRowsTests(PostgresDatabaseFixture db) : IClassFixtur
 
         Assert.False(await delete);
         Assert.NotNull(await _index.GetManifestAsync(repo, child));
+    }
+
+    [Fact] // DeleteNotPulledFor: tagged or not, by the last pull (never pulled: creation; a tag moved onto it: that move)
+    public async Task Delete_not_pulled_deletes_with_its_tags_and_keeps_the_pulled_the_retagged_a_child_and_a_referrer()
+    {
+        var repo = NewRepository("not-pulled");
+        var (tagged, pulled, retagged, child, index, referrer) = (NewDigest(), NewDigest(), NewDigest(), NewDigest(), NewDigest(), NewDigest());
+        await PutEmptyAsync(repo, tagged, tag: Tag.Parse("v1"));
+        await _index.PutTagAsync(repo, Tag.Parse("v1-alias"), tagged);
+        await PutEmptyAsync(repo, pulled, tag: Tag.Parse("v2"));
+        await PutEmptyAsync(repo, retagged);
+        await PutEmptyAsync(repo, child);
+        await _index.PutManifestAsync(repo, new ManifestWrite(index, IndexType, Bytes(index),
+            [new ManifestReference(ManifestReference.Manifest, child, 1)], null, null, null));
+        await PutEmptyAsync(repo, referrer, subject: index);
+        // Everything pushed a day ago; then one pulled and one tagged again now.
+        await ExecuteAsync($"UPDATE manifests SET created_at = now() - interval '1 day' WHERE repository = '{repo}'");
+        await ExecuteAsync($"UPDATE tags SET updated_at = now() - interval '1 day' WHERE repository = '{repo}'");
+        await new PostgresPullTimes(db.DataSource).RecordAsync(
+            [new ManifestPull(repo, pulled, DateTimeOffset.UtcNow)], []);
+        await _index.PutTagAsync(repo, Tag.Parse("new"), retagged);
+        var cutoff = DateTimeOffset.UtcNow.AddHours(-1);
+
+        Assert.Null(await _index.DeleteNotPulledManifestAsync(repo, pulled, cutoff));
+        Assert.Null(await _index.DeleteNotPulledManifestAsync(repo, retagged, cutoff));
+        Assert.Null(await _index.DeleteNotPulledManifestAsync(repo, child, cutoff)); // its index is there
+        Assert.Null(await _index.DeleteNotPulledManifestAsync(repo, referrer, cutoff)); // its subject is there
+        Assert.Null(await _index.DeleteNotPulledManifestAsync(repo, tagged, DateTimeOffset.UtcNow.AddDays(-2))); // pushed since
+        Assert.Equal(["v1", "v1-alias"], (await _index.DeleteNotPulledManifestAsync(repo, tagged, cutoff))!.Select(t => t.Value).Order());
+        Assert.NotNull(await _index.DeleteNotPulledManifestAsync(repo, index, cutoff));
+        Assert.NotNull(await _index.DeleteNotPulledManifestAsync(repo, child, cutoff)); // after its index
+        Assert.Null(await _index.DeleteNotPulledManifestAsync(repo, tagged, cutoff)); // gone already
+
+        Assert.Null(await _index.GetTagAsync(repo, Tag.Parse("v1")));
+        Assert.Equal(pulled, await _index.GetTagAsync(repo, Tag.Parse("v2")));
+        Assert.NotNull(await _index.GetManifestAsync(repo, retagged));
+    }
+
+    [Fact] // the re-check under the row lock: a pull written between the listing and the delete saves the manifest
+    public async Task Delete_not_pulled_waits_for_a_pull_time_being_written_and_then_keeps_the_manifest()
+    {
+        var repo = NewRepository("not-pulled-race");
+        var manifest = NewDigest();
+        await PutEmptyAsync(repo, manifest, tag: Tag.Parse("v1"));
+        var cutoff = DateTimeOffset.UtcNow.AddMinutes(1);
+
+        // A flush in flight: the row locked by its UPDATE, the new time not committed yet.
+        await using var flusher = await db.DataSource.OpenConnectionAsync();
+        await using var flush = await flusher.BeginTransactionAsync();
+        await using (var write = new NpgsqlCommand(
+            $"UPDATE manifests SET last_pulled_at = now() + interval '2 minutes' WHERE repository = '{repo}' AND digest = '{manifest}'",
+            flusher, flush))
+            await write.ExecuteNonQueryAsync();
+
+        var delete = _index.DeleteNotPulledManifestAsync(repo, manifest, cutoff);
+        await PostgresLockWaits.WaitUntilBlockedAsync(db.DataSource);
+        await flush.CommitAsync();
+
+        Assert.Null(await delete);
+        Assert.Equal(manifest, await _index.GetTagAsync(repo, Tag.Parse("v1")));
     }
 
     private static ManifestWrite Image(Digest digest, Digest config, params Digest[] layers) => new(

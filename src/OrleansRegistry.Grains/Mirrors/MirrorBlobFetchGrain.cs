@@ -22,6 +22,7 @@ public sealed class MirrorBlobFetchGrain(
     IRegistryIndex index,
     IGrainFactory grains,
     MirrorMetrics metrics,
+    MirrorAuditLog audit,
     ILogger<MirrorBlobFetchGrain> logger) : Grain, IMirrorBlobFetchGrain
 {
     private const int BufferSize = 1 << 20;
@@ -148,6 +149,7 @@ public sealed class MirrorBlobFetchGrain(
             var size = state.Size;
             await index.CommitBlobAsync(_digest, size, token => store.CommitUploadAsync(uploadId, state, _digest, token), ct);
             await LinkAllAsync(size);
+            audit.BlobCommitted(_mirror, _digest, size, _repositories);
             Publish(new BlobFetchProgress(BlobFetchStatus.Committed, size, uploadId, size, null));
         }
         catch (Exception e)

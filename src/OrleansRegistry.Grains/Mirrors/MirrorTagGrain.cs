@@ -17,6 +17,7 @@ public sealed class MirrorTagGrain(
     UpstreamRegistries upstreams,
     IGrainFactory grains,
     MirrorMetrics metrics,
+    MirrorAuditLog audit,
     TimeProvider time) : Grain, IMirrorTagGrain
 {
     // Pulls queued behind a check that failed get its answer instead of waiting for another timeout each.
@@ -85,6 +86,7 @@ public sealed class MirrorTagGrain(
             var byTag = await upstream.CallAsync(_repository.Upstream, $"manifest {reference}",
                 (repository, ct) => repository.Manifests.GetAsync(reference, ManifestClient.DefaultAccept, ct), CancellationToken.None, deadline);
             await grains.Manifest(_repository.Local, byTag.Descriptor.Digest).PutMirrored(byTag.Descriptor.MediaType, byTag.Content, _tag);
+            audit.ManifestCached(_repository.Mirror, _repository.Local, byTag.Descriptor.Digest, _tag);
             return byTag.Descriptor.Digest;
         }
         if (head.Digest == cached) return head.Digest;
@@ -93,12 +95,14 @@ public sealed class MirrorTagGrain(
         if (await manifest.Get() is not null)
         {
             await grains.Repository(_repository.Local).PutTag(_tag, head.Digest);
+            audit.TagMoved(_repository.Mirror, _repository.Local, _tag, head.Digest);
             return head.Digest;
         }
         // Fetched by digest, so the client library checks the bytes against the digest the HEAD named.
         var content = await upstream.CallAsync(_repository.Upstream, $"manifest {head.Digest}",
             (repository, ct) => repository.Manifests.GetAsync(head.Digest.ToString(), ManifestClient.DefaultAccept, ct), CancellationToken.None, deadline);
         await manifest.PutMirrored(content.Descriptor.MediaType, content.Content, _tag);
+        audit.ManifestCached(_repository.Mirror, _repository.Local, head.Digest, _tag);
         return head.Digest;
     }
 }

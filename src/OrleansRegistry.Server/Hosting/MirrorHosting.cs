@@ -12,6 +12,7 @@ public static class MirrorHosting
         var services = builder.Services;
         services.AddSingleton(new MirrorSet(mirrors));
         services.AddSingleton<MirrorMetrics>();
+        services.AddSingleton<MirrorAuditLog>();
         services.AddSingleton<UpstreamRegistries>();
         services.AddSingleton<MirroredManifests>();
         services.AddSingleton<MirroredBlobs>();

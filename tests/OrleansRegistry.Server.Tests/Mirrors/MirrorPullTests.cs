@@ -33,6 +33,10 @@ public sealed class MirrorPullTests(MirrorRegistryFixture fixture, InteropLayout
         LayoutAssert.SameContent(layouts.Image, pulled);
         Assert.Equal(await Skopeo.InspectRawAsync($"docker://{Upstream}/{repo}:v1"),
             await Skopeo.InspectRawAsync($"docker://{Mirror}/{MirrorRegistryFixture.Prefix}/{repo}:v1"));
+        // What the mirror wrote on the reader's behalf is in the audit log, with the upstream it came from.
+        var audit = fixture.Mirror.Registry.Output.Split('\n').Where(l => l.Contains("OrleansRegistry.Audit") && l.Contains(repo)).ToList();
+        Assert.Contains(audit, l => l.Contains($"Mirror cached manifest {layouts.Image.ManifestDigest("v1")}") && l.Contains(Namespace));
+        Assert.Contains(audit, l => l.Contains("Mirror committed blob") && l.Contains(Namespace));
     }
 
     [Fact] // a Docker schema2 manifest stays schema2 with the upstream's digest (zot's conversion to OCI changes digests)

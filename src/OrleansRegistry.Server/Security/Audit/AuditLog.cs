@@ -9,7 +9,7 @@ namespace OrleansRegistry.Server.Security.Audit;
 /// </summary>
 public sealed partial class AuditLog(ILoggerFactory loggers)
 {
-    public const string Category = "OrleansRegistry.Audit";
+    public const string Category = Grains.Mirrors.MirrorAuditLog.Category;
     private readonly ILogger _logger = loggers.CreateLogger(Category);
 
     public void Decision(HttpContext context, string action, string? repository, string outcome, bool isWrite)

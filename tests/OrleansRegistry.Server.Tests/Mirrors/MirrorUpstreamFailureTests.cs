@@ -1,16 +1,36 @@
 using System.Net;
 using OrleansRegistry.Server.Tests.Infrastructure;
 using OrleansRegistry.TestSupport.Mirrors;
+using OrleansRegistry.TestSupport.Network;
 
 namespace OrleansRegistry.Server.Tests.Mirrors;
 
-/// <summary>A mirror asking its upstream at every pull (TagCheckInterval 0), with a short upstream timeout.</summary>
+/// <summary>
+/// A mirror asking its upstream at every pull (TagCheckInterval 0), with a short upstream timeout; and a second mirror,
+/// under <see cref="RateLimitedPrefix"/>, of an upstream that refuses every request with 429 and a Retry-After.
+/// </summary>
 public sealed class AlwaysCheckingMirrorFixture : MirrorRegistryFixture
 {
+    public const string RateLimitedPrefix = "limited";
+    public const int RetryAfterSeconds = 42;
+
+    public FixedResponseServer RateLimited { get; } = new(
+        """{"errors":[{"code":"TOOMANYREQUESTS","message":"pull rate limit"}]}"""u8.ToArray(),
+        "429 Too Many Requests",
+        new Dictionary<string, string> { ["Retry-After"] = $"{RetryAfterSeconds}", ["Content-Type"] = "application/json" });
+
     protected override void Configure(Dictionary<string, string> settings)
     {
         settings[Setting("TagCheckInterval")] = "00:00:00";
         settings[Setting("UpstreamTimeout")] = "00:00:03";
+        settings[Setting("Url", mirror: 1)] = $"http://{RateLimited.HostPort}";
+        settings[Setting("Prefix", mirror: 1)] = RateLimitedPrefix;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await RateLimited.DisposeAsync();
     }
 }
 
@@ -63,6 +83,17 @@ public sealed class MirrorUpstreamFailureTests(AlwaysCheckingMirrorFixture fixtu
             using var fresh = await Client.GetManifestAsync(MirrorRegistryFixture.Local(repo), "never-pulled");
             return fresh.StatusCode == HttpStatusCode.OK && !fresh.Headers.Warning.Any();
         }, TimeSpan.FromSeconds(20), "the upstream asked again once it is back");
+    }
+
+    [Fact] // an upstream's 429 is UNAVAILABLE here (nothing cached to serve), and its Retry-After is passed on
+    public async Task An_upstream_that_says_429_gives_503_with_its_retry_after()
+    {
+        using var response = await Client.GetManifestAsync($"{AlwaysCheckingMirrorFixture.RateLimitedPrefix}/library/alpine", "3");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("UNAVAILABLE", await MirrorRequests.ErrorCodeAsync(response));
+        Assert.Equal(TimeSpan.FromSeconds(AlwaysCheckingMirrorFixture.RetryAfterSeconds), response.Headers.RetryAfter?.Delta);
+        Assert.True(fixture.RateLimited.Requests >= 1);
     }
 
     [Fact] // a hanging upstream counts as down after UpstreamTimeout: an answer in seconds, not a hang

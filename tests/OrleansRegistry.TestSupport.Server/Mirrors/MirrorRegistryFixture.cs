@@ -48,7 +48,7 @@ public class MirrorRegistryFixture : IAsyncLifetime
         await Mirror.InitializeAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Mirror.DisposeAsync();
         if (_proxy is not null) await _proxy.DisposeAsync();

@@ -4,14 +4,18 @@
 # (Registry:Mirrors:0) and distribution 2.8.2 in its own proxy mode (proxy.remoteurl). MIRROR_ROUNDS rounds, each with
 # both mirrors started fresh (ours on a new database and data directory, distribution on a new storage directory),
 # the two taking turns to go first: the first pull through each (cold) and the second (warm), a pull straight from
-# the upstream (the baseline) and a pull of the same image pushed to our server (our ordinary pull). Then
+# the upstream (the baseline) and a pull of the same image pushed to the bench's server (our ordinary pull: not to the
+# mirror, whose cold pull would then find the blobs in its store). Each fresh mirror first pulls MIRROR_WARMUP small
+# images (the harness's many:t00 ...), untimed, so a cold pull measures an empty cache, not a process whose mirror code
+# has never run (our server's JIT; distribution is compiled ahead). The mirrors' CPU seconds per cold pull are shown too
+# (less dependent on the machine's other load than the time). Then
 # MIRROR_CLIENTS skopeo clients pull at once through each, again fresh: the bytes the upstream served them, from its
 # access log, against the image's size. skopeo pulls into a fresh OCI layout with a private blob-info cache each time.
 # Targets, reported (not asserted): cold through ours >= 0.9x direct from the upstream; warm >= our ordinary pull;
 # MIRROR_CLIENTS concurrent cold clients cost the upstream 1x the image's bytes.
-# Sourced by scripts/bench after bench-server.sh and bench-client.sh; it provides IMAGES, BENCH_WORK, RUN_ID, free_port
-# and say.
-# Environment: MIRROR_ROUNDS [3], MIRROR_CLIENTS [8].
+# Sourced by scripts/bench after bench-server.sh and bench-client.sh; it provides IMAGES, BENCH_WORK, RUN_ID, HOSTPORT
+# (the bench's server), free_port and say.
+# Environment: MIRROR_ROUNDS [3], MIRROR_CLIENTS [8], MIRROR_WARMUP [4] (0: none).
 
 mirror_pids=()
 
@@ -85,7 +89,7 @@ mirror_upstream_served() {
     done
     # Combined log format: ... "GET /v2/NAME/blobs/DIGEST HTTP/1.1" STATUS BYTES ...
     tail -n +"$(($1 + 1))" "$log" | awk '$9 ~ /^[0-9]+$/ { b += ($10 ~ /^[0-9]+$/ ? $10 : 0) }
-        $6 == "\"GET" && $7 ~ /\/blobs\// { g++ } END { printf "%d %d", b, g }'
+        $6 == "\"GET" && $7 ~ /\/blobs\// { g++ } END { printf "%.0f %d", b, g }'
 }
 
 # mirror_pull NAME SOURCE : one timed pull of SOURCE (docker://...) into a fresh layout; the seconds on stdout, or
@@ -96,6 +100,22 @@ mirror_pull() {
     sync
     if s=$(timed skopeo_fresh copy --src-tls-verify=false "$2" "oci:$dst:v1"); then echo "$s"; else echo FAILED; fi
     rm -rf "$dst"
+}
+
+# mirror_cpu PID : the CPU seconds (user + system) the process has used so far.
+mirror_cpu() {
+    awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"
+}
+
+# mirror_warm_up HOSTPORT PREFIX : pulls the warm-up images through the mirror at HOSTPORT (repositories PREFIXbench/many).
+mirror_warm_up() {
+    local i tag
+    for ((i = 0; i < MIRROR_WARMUP; i++)); do
+        printf -v tag 't%02d' "$i"
+        skopeo_fresh copy --src-tls-verify=false "docker://$1/${2}bench/many:$tag" "oci:$MIRROR_WORK/warm-up:$tag" \
+            || { say "mirror: warm-up pull of $tag through $1 failed"; exit 1; }
+    done
+    rm -rf "$MIRROR_WORK/warm-up"
 }
 
 # mirror_concurrent NAME SOURCE : MIRROR_CLIENTS pulls of SOURCE at once; "WALL_SECONDS FAILED_CLIENTS UPSTREAM_BYTES
@@ -120,6 +140,7 @@ mirror_concurrent() {
 bench_mirror() {
     MIRROR_WORK=$BENCH_WORK/mirror-$RUN_ID
     MIRROR_CLIENTS=${MIRROR_CLIENTS:-8}
+    MIRROR_WARMUP=${MIRROR_WARMUP:-4}
     local rounds=${MIRROR_ROUNDS:-3} repo=bench/big r
     mkdir -p "$MIRROR_WORK"
     on_exit mirror_stop_all
@@ -132,9 +153,17 @@ bench_mirror() {
     local upstream=http://127.0.0.1:$uport
     skopeo_fresh copy --dest-tls-verify=false "oci:$IMAGES/big:v1" "docker://127.0.0.1:$uport/$repo:v1" \
         || { say "mirror: push to the upstream failed"; exit 1; }
+    local i tag
+    for ((i = 0; i < MIRROR_WARMUP; i++)); do
+        printf -v tag 't%02d' "$i"
+        skopeo_fresh copy --dest-tls-verify=false "oci:$IMAGES/many:$tag" "docker://127.0.0.1:$uport/bench/many:$tag" \
+            || { say "mirror: push of the warm-up images to the upstream failed"; exit 1; }
+    done
+    skopeo_fresh copy --dest-tls-verify=false "oci:$IMAGES/big:v1" "docker://$HOSTPORT/$repo-ordinary-$RUN_ID:v1" \
+        || { say "mirror: push to our server failed"; exit 1; }
 
-    declare -A t=() up=()
-    local oport pport opid ppid mark kind
+    declare -A t=() up=() cpu=()
+    local oport pport opid ppid mark kind src pid c0
     for ((r = 1; r <= rounds; r++)); do
         oport=$(free_port)
         mirror_ours "bench_mirror_$r" "http://127.0.0.1:$oport" "$upstream"
@@ -142,16 +171,19 @@ bench_mirror() {
         pport=$(free_port)
         mirror_distribution "proxy-$r" "$pport" "$upstream"
         ppid=$mirror_last_pid
-        skopeo_fresh copy --dest-tls-verify=false "oci:$IMAGES/big:v1" "docker://127.0.0.1:$oport/$repo:v1" \
-            || { say "mirror: push to our server failed"; exit 1; }
+        mirror_warm_up "127.0.0.1:$oport" hub/
+        mirror_warm_up "127.0.0.1:$pport" ""
         say "mirror: round $r of $rounds (ours on $oport, distribution proxy on $pport)"
         t[direct]+="$(mirror_pull direct "docker://127.0.0.1:$uport/$repo:v1") "
-        t[ordinary]+="$(mirror_pull ordinary "docker://127.0.0.1:$oport/$repo:v1") "
+        t[ordinary]+="$(mirror_pull ordinary "docker://$HOSTPORT/$repo-ordinary-$RUN_ID:v1") "
         # The two mirrors take turns to go first.
         for kind in $( ((r % 2)) && echo "ours proxy" || echo "proxy ours"); do
-            if [ "$kind" = ours ]; then src=docker://127.0.0.1:$oport/hub/$repo:v1; else src=docker://127.0.0.1:$pport/$repo:v1; fi
+            if [ "$kind" = ours ]; then src=docker://127.0.0.1:$oport/hub/$repo:v1 pid=$opid
+            else src=docker://127.0.0.1:$pport/$repo:v1 pid=$ppid; fi
             mark=$(mirror_upstream_mark)
+            c0=$(mirror_cpu "$pid")
             t[${kind}_cold]+="$(mirror_pull "$kind-cold" "$src") "
+            cpu[$kind]+="$(awk -v a="$c0" -v b="$(mirror_cpu "$pid")" 'BEGIN{printf "%.2f", b - a}') "
             up[$kind]+="$(mirror_upstream_served "$mark" | cut -d' ' -f1) "
             t[${kind}_warm]+="$(mirror_pull "$kind-warm" "$src") "
         done
@@ -165,6 +197,8 @@ bench_mirror() {
     pport=$(free_port)
     mirror_distribution proxy-conc "$pport" "$upstream"
     ppid=$mirror_last_pid
+    mirror_warm_up "127.0.0.1:$oport" hub/
+    mirror_warm_up "127.0.0.1:$pport" ""
     local conc_ours conc_proxy
     conc_ours=$(mirror_concurrent ours "docker://127.0.0.1:$oport/hub/$repo:v1")
     conc_proxy=$(mirror_concurrent proxy "docker://127.0.0.1:$pport/$repo:v1")
@@ -180,20 +214,20 @@ bench_mirror() {
     echo
     echo "== pull-through mirror: big image ($big_bytes bytes), ours (Registry:Mirrors) vs distribution 2.8.2 proxy over one"
     echo "   upstream (distribution 2.8.2), median of $rounds alternated rounds (MB = 1e6 bytes; x = speed vs direct)"
-    printf '%-28s %9s %9s %9s %16s  %s\n' pull seconds MB/s x "upstream_bytes" "runs (s)"
-    row() { # NAME MEDIAN RUNS [UPSTREAM_BYTES_RUNS]
-        local ub=-
+    printf '%-28s %9s %9s %9s %16s %11s  %s\n' pull seconds MB/s x "upstream_bytes" mirror_cpu_s "runs (s)"
+    row() { # NAME MEDIAN RUNS [UPSTREAM_BYTES_RUNS CPU_SECONDS_RUNS]
+        local ub=- c=-
         # shellcheck disable=SC2086
-        [ -z "${4:-}" ] || ub=$(median $4 | cut -d. -f1)
-        if [ "$2" = FAILED ]; then printf '%-28s %9s %9s %9s %16s  %s\n' "$1" FAILED - - "$ub" "$3"; return; fi
-        awk -v n="$1" -v s="$2" -v d="$d" -v b="$big_bytes" -v u="$ub" -v runs="$3" \
-            'BEGIN{printf "%-28s %9.3f %9.1f %9s %16s  %s\n", n, s, b/1e6/s, (d == "FAILED" ? "-" : sprintf("%.2f", d/s)), u, runs}'
+        [ -z "${4:-}" ] || { ub=$(median $4 | cut -d. -f1); c=$(median $5 | awk '{printf "%.2f", $1}'); }
+        if [ "$2" = FAILED ]; then printf '%-28s %9s %9s %9s %16s %11s  %s\n' "$1" FAILED - - "$ub" "$c" "$3"; return; fi
+        awk -v n="$1" -v s="$2" -v d="$d" -v b="$big_bytes" -v u="$ub" -v c="$c" -v runs="$3" \
+            'BEGIN{printf "%-28s %9.3f %9.1f %9s %16s %11s  %s\n", n, s, b/1e6/s, (d == "FAILED" ? "-" : sprintf("%.2f", d/s)), u, c, runs}'
     }
     row "direct from upstream" "$d" "${t[direct]}"
     row "ours, ordinary (pushed)" "$o" "${t[ordinary]}"
-    row "ours mirror, cold" "$oc" "${t[ours_cold]}" "${up[ours]}"
+    row "ours mirror, cold" "$oc" "${t[ours_cold]}" "${up[ours]}" "${cpu[ours]}"
     row "ours mirror, warm" "$ow" "${t[ours_warm]}"
-    row "distribution proxy, cold" "$pc" "${t[proxy_cold]}" "${up[proxy]}"
+    row "distribution proxy, cold" "$pc" "${t[proxy_cold]}" "${up[proxy]}" "${cpu[proxy]}"
     row "distribution proxy, warm" "$pw" "${t[proxy_warm]}"
     ratio() { # LABEL SECONDS_A SECONDS_B TARGET : A's speed over B's (B's seconds / A's)
         if [ "$2" = FAILED ] || [ "$3" = FAILED ]; then printf '  %-44s %6s\n' "$1" FAILED; return; fi
@@ -212,7 +246,7 @@ bench_mirror() {
         local v=conc_$kind name=ours; [ "$kind" = proxy ] && name="distribution proxy"
         read -r wall failed ub gets <<<"${!v}"
         awk -v n="$name" -v w="$wall" -v f="$failed" -v u="$ub" -v g="$gets" -v b="$big_bytes" \
-            'BEGIN{printf "%-22s %9.3f %8d %16d %10d %8.2f\n", n, w, f, u, g, u/b}'
+            'BEGIN{printf "%-22s %9.3f %8d %16.0f %10d %8.2f\n", n, w, f, u, g, u/b}'
     done
     read -r _ _ ub _ <<<"$conc_ours"
     awk -v u="$ub" -v b="$big_bytes" 'BEGIN{r = u/b; printf "  ours: %.2fx the image  target 1.00x: %s\n", r, (r <= 1.005 ? "ok" : "OVER")}'

@@ -2,20 +2,20 @@
 # scripts/bench's pull-through mirror figures. One upstream, a plain distribution 2.8.2 on loopback holding the big
 # image, with its access log on (every response's bytes); in front of it our registry mirroring it under hub/
 # (Registry:Mirrors:0) and distribution 2.8.2 in its own proxy mode (proxy.remoteurl). MIRROR_ROUNDS rounds, each with
-# both mirrors started fresh (ours on a new database and data directory, distribution on a new storage directory),
-# the two taking turns to go first: the first pull through each (cold) and the second (warm), a pull straight from
-# the upstream (the baseline) and a pull of the same image pushed to the bench's server (our ordinary pull: not to the
-# mirror, whose cold pull would then find the blobs in its store). Each fresh mirror first pulls MIRROR_WARMUP small
-# images (the harness's many:t00 ...), untimed, so a cold pull measures an empty cache, not a process whose mirror code
-# has never run (our server's JIT; distribution is compiled ahead). The mirrors' CPU seconds per cold pull are shown too
-# (less dependent on the machine's other load than the time). Then
-# MIRROR_CLIENTS skopeo clients pull at once through each, again fresh: the bytes the upstream served them, from its
-# access log, against the image's size. skopeo pulls into a fresh OCI layout with a private blob-info cache each time.
+# both mirrors started fresh (ours on a new database and data directory, distribution on a new storage directory):
+# a pull straight from the upstream (the baseline), then, the two mirrors taking turns to go first, the first pull
+# through each (cold) and the second (warm); last the same image is pushed to our mirror server outside the mirrored
+# prefix and pulled from there (our ordinary pull, by the same process from the same disk). Each fresh mirror first
+# pulls MIRROR_WARMUP small images (the harness's many:t00 ...), untimed, so a cold pull measures an empty cache rather
+# than a process whose mirror code never ran (our JIT; distribution is compiled ahead). The mirrors' CPU seconds per
+# cold pull are shown too (less dependent on the machine's other load than the time). Then MIRROR_CLIENTS skopeo
+# clients pull at once through each, again fresh: the bytes the upstream served them, from its access log, against
+# the image's size. skopeo pulls into a fresh OCI layout with a private blob-info cache each time.
 # Targets, reported (not asserted): cold through ours >= 0.9x direct from the upstream; warm >= our ordinary pull;
 # MIRROR_CLIENTS concurrent cold clients cost the upstream 1x the image's bytes.
-# Sourced by scripts/bench after bench-server.sh and bench-client.sh; it provides IMAGES, BENCH_WORK, RUN_ID, HOSTPORT
-# (the bench's server), free_port and say.
-# Environment: MIRROR_ROUNDS [3], MIRROR_CLIENTS [8], MIRROR_WARMUP [4] (0: none).
+# Sourced by scripts/bench after bench-server.sh and bench-client.sh; it provides IMAGES, BENCH_WORK, RUN_ID, free_port
+# and say.
+# Environment: MIRROR_ROUNDS [3], MIRROR_CLIENTS [8], MIRROR_WARMUP [8] (0: none).
 
 mirror_pids=()
 
@@ -140,7 +140,7 @@ mirror_concurrent() {
 bench_mirror() {
     MIRROR_WORK=$BENCH_WORK/mirror-$RUN_ID
     MIRROR_CLIENTS=${MIRROR_CLIENTS:-8}
-    MIRROR_WARMUP=${MIRROR_WARMUP:-4}
+    MIRROR_WARMUP=${MIRROR_WARMUP:-8}
     local rounds=${MIRROR_ROUNDS:-3} repo=bench/big r
     mkdir -p "$MIRROR_WORK"
     on_exit mirror_stop_all
@@ -159,8 +159,6 @@ bench_mirror() {
         skopeo_fresh copy --dest-tls-verify=false "oci:$IMAGES/many:$tag" "docker://127.0.0.1:$uport/bench/many:$tag" \
             || { say "mirror: push of the warm-up images to the upstream failed"; exit 1; }
     done
-    skopeo_fresh copy --dest-tls-verify=false "oci:$IMAGES/big:v1" "docker://$HOSTPORT/$repo-ordinary-$RUN_ID:v1" \
-        || { say "mirror: push to our server failed"; exit 1; }
 
     declare -A t=() up=() cpu=()
     local oport pport opid ppid mark kind src pid c0
@@ -175,7 +173,6 @@ bench_mirror() {
         mirror_warm_up "127.0.0.1:$pport" ""
         say "mirror: round $r of $rounds (ours on $oport, distribution proxy on $pport)"
         t[direct]+="$(mirror_pull direct "docker://127.0.0.1:$uport/$repo:v1") "
-        t[ordinary]+="$(mirror_pull ordinary "docker://$HOSTPORT/$repo-ordinary-$RUN_ID:v1") "
         # The two mirrors take turns to go first.
         for kind in $( ((r % 2)) && echo "ours proxy" || echo "proxy ours"); do
             if [ "$kind" = ours ]; then src=docker://127.0.0.1:$oport/hub/$repo:v1 pid=$opid
@@ -187,6 +184,9 @@ bench_mirror() {
             up[$kind]+="$(mirror_upstream_served "$mark" | cut -d' ' -f1) "
             t[${kind}_warm]+="$(mirror_pull "$kind-warm" "$src") "
         done
+        skopeo_fresh copy --dest-tls-verify=false "oci:$IMAGES/big:v1" "docker://127.0.0.1:$oport/$repo:v1" \
+            || { say "mirror: push to our server failed"; exit 1; }
+        t[ordinary]+="$(mirror_pull ordinary "docker://127.0.0.1:$oport/$repo:v1") "
         mirror_stop "$opid" "$ppid"
     done
 

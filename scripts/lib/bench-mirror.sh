@@ -205,6 +205,7 @@ bench_mirror() {
     mirror_stop "$opid" "$ppid"
     mirror_stop_all
 
+    [ "$rounds" -gt 0 ] || { mirror_concurrent_table; return 0; }
     # median of the seconds in "$1", a space-separated list (FAILED when any run failed)
     # shellcheck disable=SC2086
     med() { if [[ "$1" == *FAILED* ]]; then echo FAILED; else median $1; fi; }
@@ -239,16 +240,22 @@ bench_mirror() {
     ratio "ours warm / ours ordinary pull" "$ow" "$o" 1.00
     ratio "ours cold / distribution proxy cold" "$oc" "$pc" 0
     ratio "ours warm / distribution proxy warm" "$ow" "$pw" 0
+    mirror_concurrent_table
+    [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$MIRROR_WORK"
+}
+
+# mirror_concurrent_table : the concurrent cold clients' figures (conc_ours, conc_proxy of bench_mirror).
+mirror_concurrent_table() {
+    local kind v name wall failed ub gets
     echo
     echo "== $MIRROR_CLIENTS concurrent cold clients: bytes the upstream served (its access log) / the image's bytes"
     printf '%-22s %9s %8s %16s %10s %8s\n' mirror wall_s failed upstream_bytes blob_GETs "x image"
     for kind in ours proxy; do
-        local v=conc_$kind name=ours; [ "$kind" = proxy ] && name="distribution proxy"
+        v=conc_$kind name=ours; [ "$kind" = proxy ] && name="distribution proxy"
         read -r wall failed ub gets <<<"${!v}"
         awk -v n="$name" -v w="$wall" -v f="$failed" -v u="$ub" -v g="$gets" -v b="$big_bytes" \
             'BEGIN{printf "%-22s %9.3f %8d %16.0f %10d %8.2f\n", n, w, f, u, g, u/b}'
     done
     read -r _ _ ub _ <<<"$conc_ours"
     awk -v u="$ub" -v b="$big_bytes" 'BEGIN{r = u/b; printf "  ours: %.2fx the image  target 1.00x: %s\n", r, (r <= 1.005 ? "ok" : "OVER")}'
-    [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$MIRROR_WORK"
 }

@@ -77,16 +77,26 @@ public sealed class MirrorBlobFetchGrain(
     private async Task<BlobFetchProgress> StartAsync(RepositoryName upstreamRepository)
     {
         var upstream = upstreams.For(_mirror);
+        metrics.Miss(_mirror.Namespace, "blob");
+        // Another repository or an earlier fetch already brought these bytes: the upstream's HEAD is the proof that
+        // this repository has the blob too, so it is linked without a second copy, and without a GET the upstream
+        // would start sending.
+        if (await store.StatAsync(_digest) is { } present)
+        {
+            _ = await upstream.CallAsync(upstreamRepository, $"blob {_digest}", (r, ct) => r.Blobs.StatAsync(_digest, ct), _stopping.Token)
+                ?? throw new RegistryException(ErrorCatalog.BlobUnknown, $"{_mirror.Namespace}: {upstreamRepository} has no blob {_digest}");
+            await LinkAllAsync(present);
+            return Publish(new BlobFetchProgress(BlobFetchStatus.Committed, present, null, present, null));
+        }
+
         var slot = await upstream.EnterFetchAsync(_stopping.Token);
         Stream? body = null;
         try
         {
-            metrics.Miss(_mirror.Namespace, "blob");
             body = await upstream.CallAsync(upstreamRepository, $"blob {_digest}",
                 (r, ct) => r.Blobs.OpenReadAsync(_digest, null, ct), _stopping.Token);
             var size = TryLength(body) ?? -1;
-            // Another repository or an earlier fetch already brought these bytes: the upstream's answer is the proof
-            // that this repository has the blob too, so it is linked without a second copy.
+            // A fetch elsewhere committed the bytes since the check above.
             if (await store.StatAsync(_digest) is { } stored)
             {
                 await body.DisposeAsync();

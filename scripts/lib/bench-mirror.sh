@@ -205,7 +205,14 @@ bench_mirror() {
     mirror_stop "$opid" "$ppid"
     mirror_stop_all
 
-    [ "$rounds" -gt 0 ] || { mirror_concurrent_table; return 0; }
+    if [ "$rounds" -gt 0 ]; then mirror_rounds_table "$rounds"; fi
+    mirror_concurrent_table
+    [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$MIRROR_WORK"
+}
+
+# mirror_rounds_table ROUNDS : the cold and warm pulls' figures (t, up, cpu of bench_mirror).
+mirror_rounds_table() {
+    local rounds=$1
     # median of the seconds in "$1", a space-separated list (FAILED when any run failed)
     # shellcheck disable=SC2086
     med() { if [[ "$1" == *FAILED* ]]; then echo FAILED; else median $1; fi; }
@@ -240,8 +247,6 @@ bench_mirror() {
     ratio "ours warm / ours ordinary pull" "$ow" "$o" 1.00
     ratio "ours cold / distribution proxy cold" "$oc" "$pc" 0
     ratio "ours warm / distribution proxy warm" "$ow" "$pw" 0
-    mirror_concurrent_table
-    [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$MIRROR_WORK"
 }
 
 # mirror_concurrent_table : the concurrent cold clients' figures (conc_ours, conc_proxy of bench_mirror).

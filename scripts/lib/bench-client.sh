@@ -4,20 +4,27 @@
 # skopeo gets a private blob-info cache per call, as in the harness (otherwise it turns pushes into mounts).
 # Sourced by scripts/bench, which provides IMAGES, HOSTPORT, OREG_DLL, BENCH_WORK and RUN_ID.
 # Environment: RUNS [3].
+# Also the timing helpers bench-mirror.sh uses: skopeo_fresh (skopeo with a private blob-info cache under CLIENT_DIR),
+# timed, median and bench_image_bytes.
+
+# bench_image_bytes LAYOUT : the bytes of the config and layers of the layout's first image.
+bench_image_bytes() {
+    jq '[.config.size] + [.layers[].size] | add' \
+        "$1/blobs/sha256/$(jq -r '.manifests[0].digest' "$1/index.json" | cut -d: -f2)"
+}
+skopeo_fresh() {
+    local c; c=$(mktemp -d "$CLIENT_DIR/bic.XXXXXX"); mkdir -m 0700 "$c/run"
+    _CONTAINERS_ROOTLESS_UID=65534 XDG_DATA_HOME="$c" XDG_CONFIG_HOME="$c/config" XDG_RUNTIME_DIR="$c/run" \
+        timeout 600 skopeo --insecure-policy "$@" >/dev/null
+    local rc=$?; rm -rf "$c"; return $rc
+}
+timed() { local t0=$EPOCHREALTIME; "$@" >/dev/null || return 1; awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.3f", b-a}'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END{ if (NR%2) printf "%.3f", v[(NR+1)/2]; else printf "%.3f", (v[NR/2]+v[NR/2+1])/2 }'; }
 
 bench_client() {
     CLIENT_DIR=$BENCH_WORK/client-$RUN_ID
     mkdir -p "$CLIENT_DIR"
-    big_bytes=$(jq '[.config.size] + [.layers[].size] | add' \
-        "$IMAGES/big/blobs/sha256/$(jq -r '.manifests[0].digest' "$IMAGES/big/index.json" | cut -d: -f2)")
-    skopeo_fresh() {
-        local c; c=$(mktemp -d "$CLIENT_DIR/bic.XXXXXX"); mkdir -m 0700 "$c/run"
-        _CONTAINERS_ROOTLESS_UID=65534 XDG_DATA_HOME="$c" XDG_CONFIG_HOME="$c/config" XDG_RUNTIME_DIR="$c/run" \
-            timeout 600 skopeo --insecure-policy "$@" >/dev/null
-        local rc=$?; rm -rf "$c"; return $rc
-    }
-    timed() { local t0=$EPOCHREALTIME; "$@" >/dev/null || return 1; awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.3f", b-a}'; }
-    median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END{ if (NR%2) printf "%.3f", v[(NR+1)/2]; else printf "%.3f", (v[NR/2]+v[NR/2+1])/2 }'; }
+    big_bytes=$(bench_image_bytes "$IMAGES/big")
     runs=${RUNS:-3}
     oreg_push=(); skopeo_push=(); oreg_pull=(); skopeo_pull=()
     for ((r = 1; r <= runs; r++)); do

@@ -56,14 +56,32 @@ public sealed class MirrorBlobFetchGrain(
 
     public async Task<BlobFetchProgress> Join(RepositoryName repository, RepositoryName upstreamRepository)
     {
+        var fresh = _starting is null or { IsFaulted: true } || _progress.Status == BlobFetchStatus.Failed;
+        // Only the upstream says whether a repository has the blob: one that joins a fetch another repository started
+        // is streamed or linked only once the upstream confirms it, so the cache never hands a blob to a repository
+        // whose upstream lacks it.
+        if (!fresh && !_repositories.Contains(repository))
+        {
+            var upstream = upstreams.For(_mirror);
+            await ConfirmAsync(upstream, upstreamRepository, upstream.StartDeadline());
+        }
         _repositories.Add(repository);
         if (_progress.Status == BlobFetchStatus.Committed)
         {
             await grains.Repository(repository).LinkBlob(_digest, _progress.Size);
             return _progress;
         }
-        if (_starting is null or { IsFaulted: true } || _progress.Status == BlobFetchStatus.Failed) _starting = StartAsync(upstreamRepository);
-        return await _starting;
+        if (!fresh) return await _starting!;
+        _starting = StartAsync(upstreamRepository);
+        try
+        {
+            return await _starting;
+        }
+        catch
+        {
+            _repositories.Remove(repository); // the upstream did not confirm it: a later fetch must not link it
+            throw;
+        }
     }
 
     public async Task<BlobFetchProgress> WaitForProgress(long arrived)
@@ -79,16 +97,25 @@ public sealed class MirrorBlobFetchGrain(
     {
         var upstream = upstreams.For(_mirror);
         var deadline = upstream.StartDeadline();
+        metrics.Miss(_mirror.Namespace, "blob");
+        // Another repository or an earlier fetch already brought these bytes: the upstream's HEAD is the proof that
+        // this repository has the blob too, so it is linked without a second copy, and without a GET the upstream
+        // would start sending.
+        if (await store.StatAsync(_digest) is { } present)
+        {
+            await ConfirmAsync(upstream, upstreamRepository, deadline);
+            await LinkAllAsync(present);
+            return Publish(new BlobFetchProgress(BlobFetchStatus.Committed, present, null, present, null));
+        }
+
         var slot = await upstream.EnterFetchAsync(deadline, _stopping.Token);
         Stream? body = null;
         try
         {
-            metrics.Miss(_mirror.Namespace, "blob");
             body = await upstream.CallAsync(upstreamRepository, $"blob {_digest}",
                 (r, ct) => r.Blobs.OpenReadAsync(_digest, null, ct), _stopping.Token, deadline);
             var size = TryLength(body) ?? -1;
-            // Another repository or an earlier fetch already brought these bytes: the upstream's answer is the proof
-            // that this repository has the blob too, so it is linked without a second copy.
+            // A fetch elsewhere committed the bytes since the check above.
             if (await store.StatAsync(_digest) is { } stored)
             {
                 await body.DisposeAsync();
@@ -147,6 +174,8 @@ public sealed class MirrorBlobFetchGrain(
             // The client library's stream threw at its end had the bytes not matched the digest and the size.
             state = await writer.CompleteAsync(ct);
             var size = state.Size;
+            // Every byte is verified now: readers may take the rest from the upload's data while the commit makes it durable.
+            if (store.ReadsUnfinishedUploads) Publish(_progress with { Arrived = size });
             await index.CommitBlobAsync(_digest, size, token => store.CommitUploadAsync(uploadId, state, _digest, token), ct);
             await LinkAllAsync(size);
             audit.BlobCommitted(_mirror, _digest, size, _repositories);
@@ -167,6 +196,14 @@ public sealed class MirrorBlobFetchGrain(
             metrics.FetchEnded(_mirror.Namespace);
             DeactivateOnIdle();
         }
+    }
+
+    // BLOB_UNKNOWN (the upstream's 404) unless the upstream repository has the blob.
+    private async Task ConfirmAsync(UpstreamRegistry upstream, RepositoryName upstreamRepository, UpstreamDeadline deadline)
+    {
+        _ = await upstream.CallAsync(upstreamRepository, $"blob {_digest}", (r, ct) => r.Blobs.StatAsync(_digest, ct), _stopping.Token, deadline)
+            ?? throw new RegistryException(ErrorCatalog.BlobUnknown, $"{_mirror.Namespace}: {upstreamRepository} has no blob {_digest}",
+                new { digest = _digest.ToString() });
     }
 
     private async Task LinkAllAsync(long size)

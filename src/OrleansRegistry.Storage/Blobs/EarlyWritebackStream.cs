@@ -13,13 +13,15 @@ internal sealed class EarlyWritebackStream(FileStream inner) : Stream
     private const long KickEvery = 16L << 20;
     private const uint SyncFileRangeWrite = 2;
     private static bool _unsupported = !OperatingSystem.IsLinux();
-    private long _kickedUpTo = inner.Position;
+    // From the last multiple of KickEvery, not from where this writer starts: an upload continued by many short
+    // writers (a mirror fetch reopens one every few MiB) still has its bytes kicked to disk as it grows.
+    private long _kickedUpTo = Aligned(inner.Position);
 
     public override bool CanRead => false;
     public override bool CanSeek => inner.CanSeek;
     public override bool CanWrite => true;
     public override long Length => inner.Length;
-    public override long Position { get => inner.Position; set => inner.Position = _kickedUpTo = value; }
+    public override long Position { get => inner.Position; set => _kickedUpTo = Aligned(inner.Position = value); }
 
     public override void Write(byte[] buffer, int offset, int count)
     {
@@ -39,7 +41,14 @@ internal sealed class EarlyWritebackStream(FileStream inner) : Stream
     public override void Flush() => inner.Flush();
     public override Task FlushAsync(CancellationToken ct) => inner.FlushAsync(ct);
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => _kickedUpTo = inner.Seek(offset, origin);
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        var position = inner.Seek(offset, origin);
+        _kickedUpTo = Aligned(position);
+        return position;
+    }
+
+    private static long Aligned(long position) => position - position % KickEvery;
     public override void SetLength(long value) => inner.SetLength(value);
 
     protected override void Dispose(bool disposing)

@@ -100,6 +100,25 @@ public sealed class MirrorPullTests(MirrorRegistryFixture fixture, InteropLayout
         }
     }
 
+    [Fact] // a blob another repository brought is linked only where the upstream confirms it (a HEAD, not a second GET)
+    public async Task A_cached_blob_is_given_to_another_repository_only_if_its_upstream_has_it()
+    {
+        var repo = UniqueUpstreamRepo();
+        var image = await fixture.Upstream.PushImageAsync(repo, "v1", seed: 501, layerBytes: 1 << 20);
+        var sibling = UniqueUpstreamRepo();
+        await fixture.Upstream.PushImageAsync(sibling, "v1", seed: 501, layerBytes: 1 << 20); // the same blobs
+        var layer = image.LargestLayer.Digest;
+        Assert.Equal(layer, TestImages.Digest(await Client.GetByteArrayAsync($"/v2/{MirrorRegistryFixture.Local(repo)}/blobs/{layer}")));
+
+        using var elsewhere = await Client.GetAsync($"/v2/{MirrorRegistryFixture.Local(repo)}-other/blobs/{layer}");
+        var shared = await Client.GetByteArrayAsync($"/v2/{MirrorRegistryFixture.Local(sibling)}/blobs/{layer}");
+
+        Assert.Equal((HttpStatusCode.NotFound, "BLOB_UNKNOWN"), (elsewhere.StatusCode, await MirrorRequests.ErrorCodeAsync(elsewhere)));
+        Assert.Equal(layer, TestImages.Digest(shared));
+        await fixture.Upstream.SettleAsync();
+        Assert.Equal(1, fixture.Upstream.BlobGets(layer));
+    }
+
     [Fact] // a mirror is read-only: pushes and deletes get 405 UNSUPPORTED naming the mirror
     public async Task Pushes_and_deletes_into_the_mirror_are_refused()
     {

@@ -40,6 +40,7 @@ public sealed class MirrorContainerdTests(NamedUpstreamMirrorFixture fixture) : 
 
         Assert.True(pull.ExitCode == 0, $"{pull.Stderr}\n{fixture.Mirror.Registry.Output}");
         Assert.Equal(image.ManifestDigest, await Containerd.ImageDigestAsync(reference));
+        // The upstream holds the format the case is about (skopeo converted to schema2 when asked).
         Assert.Equal(dockerSchema2 ? PushedImage.DockerSchema2MediaType : "application/vnd.oci.image.manifest.v1+json", image.MediaType);
         // Under the mirror's prefix: the ns= request was routed into the mirror, not taken as a repository of ours.
         Assert.Equal(1L, await MirrorRequests.CountAsync(fixture.Mirror.ConnectionString, "manifests WHERE repository = @r",

@@ -126,16 +126,22 @@ internal sealed class RegistryHttp
             if (first.Descriptor is { } descriptor)
             {
                 var message = string.IsNullOrEmpty(first.Message) ? null : first.Message;
+                if (Withheld(request) is { } why) message = $"{message ?? descriptor.Message} ({why})";
                 return new RegistryException(descriptor, message, first.Detail).WithResponse(response.StatusCode, errors);
             }
         }
         // A 401 without the spec's body (every HEAD, and token servers' bare answers) is still UNAUTHORIZED.
         if (response.StatusCode == HttpStatusCode.Unauthorized)
-            return new RegistryException(ErrorCatalog.Unauthorized, $"{method} {request?.RequestUri?.AbsolutePath}: authentication required")
+            return new RegistryException(ErrorCatalog.Unauthorized, $"{method} {request?.RequestUri?.AbsolutePath}: authentication required" +
+                    (Withheld(request) is { } withheld ? $" ({withheld})" : ""))
                 .WithResponse(response.StatusCode, errors);
         var excerpt = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, ExcerptLength));
         return new UnexpectedStatusException(method, request?.RequestUri, response.StatusCode, excerpt, errors);
     }
+
+    // Why the authenticator kept the credentials from the token realm, when it did (RealmPolicy).
+    private static string? Withheld(HttpRequestMessage? request) =>
+        request is not null && request.Options.TryGetValue(RegistryAuthenticator.CredentialsWithheld, out var why) ? why : null;
 
     /// <summary>Reads a body up to <paramref name="limit"/> bytes; returns null when it is longer.</summary>
     public static async Task<byte[]?> TryReadAtMostAsync(HttpContent content, int limit, CancellationToken ct)

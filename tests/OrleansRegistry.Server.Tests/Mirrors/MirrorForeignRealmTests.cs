@@ -36,7 +36,9 @@ public sealed class MirrorForeignRealmTests(ForeignRealmMirrorFixture fixture) :
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{(int)response.StatusCode}: {body}");
         Assert.Equal("NAME_UNKNOWN", await MirrorRequests.ErrorCodeAsync(response));
-        Assert.Contains("needs credentials", body);
+        // The operator learns which realm was refused and what would let it be used.
+        Assert.Contains("token realm http://127.0.0.2", body);
+        Assert.Contains("TrustedRealmHosts", body);
         Assert.Empty(MirrorTokenRequests(image));
     }
 

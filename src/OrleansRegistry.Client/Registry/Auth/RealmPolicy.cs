@@ -27,6 +27,20 @@ internal static class RealmPolicy
         return uri.Scheme == Uri.UriSchemeHttp && plainRegistry && MayReceiveCredentials(registry, uri, trustedHosts) ? uri : null;
     }
 
+    /// <summary>
+    /// Why the credentials did not go to <paramref name="realm"/> (the realm refused, or only asked anonymously), for
+    /// the error a refused request ends in; null when they went, or there were none to send.
+    /// </summary>
+    public static string? WhyWithheld(Uri registry, string? realm, bool hasCredentials, IReadOnlyCollection<string> trustedHosts)
+    {
+        if (!hasCredentials || !Uri.TryCreate(realm, UriKind.Absolute, out var uri)) return null;
+        if (uri.UserInfo.Length > 0) return $"token realm {realm} not used: it carries user info";
+        if (MayReceiveCredentials(registry, uri, trustedHosts)) return null;
+        return Usable(registry, realm, trustedHosts) is null
+            ? $"token realm {uri} not used: plain http on a host that is neither the registry's nor a trusted realm host (TrustedRealmHosts)"
+            : $"credentials not sent to token realm {uri}: its host is neither the registry's nor a trusted realm host (TrustedRealmHosts)";
+    }
+
     /// <summary>Whether the user's credentials may go to <paramref name="realm"/>.</summary>
     public static bool MayReceiveCredentials(Uri registry, Uri realm, IReadOnlyCollection<string> trustedHosts) =>
         Host(registry) == Host(realm)

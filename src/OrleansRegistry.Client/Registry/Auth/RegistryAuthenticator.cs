@@ -114,15 +114,28 @@ internal sealed class RegistryAuthenticator
                 _aliases[scope] = key;
             answer = await FetchTokenAsync(challenge, key, credential, ct).ConfigureAwait(false);
         }
+        var withheld = challenge.IsBearer
+            ? RealmPolicy.WhyWithheld(_base, challenge.Realm, credential is not null, _options.TrustedRealmHosts)
+            : null;
         if (answer is null || Equals(answer, request.Headers.Authorization))
-            return response;
+            return Noted(response, withheld);
 
         var retry = Clone(request);
         retry.Headers.Authorization = answer;
         response.Dispose();
         // Not disposed here: the caller reads the response, whose RequestMessage is this clone; the content is shared
         // with the caller's request, which the caller disposes.
-        return await _client.SendAsync(retry, completion, ct).ConfigureAwait(false);
+        return Noted(await _client.SendAsync(retry, completion, ct).ConfigureAwait(false), withheld);
+    }
+
+    /// <summary>Why the credentials were withheld, on a refused response, for the error it becomes (RegistryHttp.ErrorAsync).</summary>
+    internal static readonly HttpRequestOptionsKey<string> CredentialsWithheld = new("OrleansRegistry.CredentialsWithheld");
+
+    private static HttpResponseMessage Noted(HttpResponseMessage response, string? withheld)
+    {
+        if (withheld is not null && response.StatusCode == HttpStatusCode.Unauthorized)
+            response.RequestMessage?.Options.Set(CredentialsWithheld, withheld);
+        return response;
     }
 
     /// <summary>The authorization to send up front, once the registry told us which kind it wants.</summary>

@@ -49,8 +49,9 @@ public sealed class MirrorClusterTests(MirrorClusterFixture fixture, ITestOutput
         }
 
         await fixture.Upstream.SettleAsync();
+        var metrics = await MirrorMetricsAsync();
         Assert.All(blobs, digest => Assert.True(fixture.Upstream.BlobGets(digest) == 1,
-            $"{digest} fetched {fixture.Upstream.BlobGets(digest)} times\n" + ServerLogs()));
+            $"{digest} fetched {fixture.Upstream.BlobGets(digest)} times:\n{UpstreamLog(digest)}\n{metrics}\n{ServerLogs()}"));
         Assert.Equal(1, fixture.Upstream.ManifestRequests(repo, "v1", "HEAD") - headsBefore);
     }
 
@@ -179,6 +180,23 @@ public sealed class MirrorClusterTests(MirrorClusterFixture fixture, ITestOutput
     {
         await using var file = File.OpenRead(path);
         return "sha256:" + Convert.ToHexStringLower(await SHA256.HashDataAsync(file));
+    }
+
+    /// <summary>What the upstream logged for <paramref name="digest"/>, one request a line.</summary>
+    private string UpstreamLog(string digest) => string.Join("\n", fixture.Upstream.Requests
+        .Where(r => r.Path.EndsWith(digest, StringComparison.Ordinal))
+        .Select(r => $"{r.Time:HH:mm:ss} {r.Method} {r.Target} {r.Status} {r.Bytes} \"{r.UserAgent}\""));
+
+    /// <summary>Every running silo's mirror instruments (which silo asked the upstream what, and how often).</summary>
+    private async Task<string> MirrorMetricsAsync()
+    {
+        var lines = new List<string>();
+        for (var silo = 0; silo < MirrorClusterFixture.Silos; silo++)
+        {
+            var text = await fixture.Cluster.Client(silo).GetStringAsync("/metrics");
+            lines.AddRange(text.Split('\n').Where(l => l.StartsWith("registry_mirror_", StringComparison.Ordinal)).Select(l => $"silo {silo}: {l}"));
+        }
+        return string.Join("\n", lines);
     }
 
     /// <summary>The output of every running silo, for a failure's message.</summary>

@@ -51,7 +51,9 @@ public sealed class MirrorClusterTests(MirrorClusterFixture fixture, ITestOutput
         await fixture.Upstream.SettleAsync();
         var metrics = await MirrorMetricsAsync();
         Assert.All(blobs, digest => Assert.True(fixture.Upstream.BlobGets(digest) == 1,
-            $"{digest} fetched {fixture.Upstream.BlobGets(digest)} times:\n{UpstreamLog(digest)}\n{metrics}\n{ServerLogs()}"));
+            $"{digest} fetched {fixture.Upstream.BlobGets(digest)} times:\n{UpstreamLog(digest)}\n" +
+            $"blob sizes: {string.Join(", ", image.Layers.Select(l => $"{l.Digest} {l.Size}"))}, config {new FileInfo(layouts[0].BlobPath(config)).Length}\n" +
+            $"{metrics}\n{ServerLogs()}"));
         Assert.Equal(1, fixture.Upstream.ManifestRequests(repo, "v1", "HEAD") - headsBefore);
     }
 

@@ -61,7 +61,7 @@ public sealed class MirrorBlobFetchGrain(
             await grains.Repository(repository).LinkBlob(_digest, _progress.Size);
             return _progress;
         }
-        if (_starting is null or { IsFaulted: true } || _progress.Status == BlobFetchStatus.Failed) _starting = StartAsync(upstreamRepository);
+        if (_starting is null or { IsFaulted: true } || _progress.Status == BlobFetchStatus.Failed) _starting = StartAsync(repository, upstreamRepository);
         return await _starting;
     }
 
@@ -74,8 +74,11 @@ public sealed class MirrorBlobFetchGrain(
     }
 
     // Returns once the upstream answered with the blob's headers; the body is copied by CopyAsync afterwards.
-    private async Task<BlobFetchProgress> StartAsync(RepositoryName upstreamRepository)
+    private async Task<BlobFetchProgress> StartAsync(RepositoryName repository, RepositoryName upstreamRepository)
     {
+        // A GET that missed the link just before an earlier activation committed, linked and was collected: nothing to fetch.
+        if (await grains.Repository(repository).StatBlob(_digest) is { } linked)
+            return Publish(new BlobFetchProgress(BlobFetchStatus.Committed, linked, null, linked, null));
         var upstream = upstreams.For(_mirror);
         var deadline = upstream.StartDeadline();
         var slot = await upstream.EnterFetchAsync(deadline, _stopping.Token);

@@ -72,7 +72,7 @@ public sealed class MirrorBlobFetchGrain(
             return _progress;
         }
         if (!fresh) return await _starting!;
-        _starting = StartAsync(upstreamRepository);
+        _starting = StartAsync(repository, upstreamRepository);
         try
         {
             return await _starting;
@@ -93,8 +93,11 @@ public sealed class MirrorBlobFetchGrain(
     }
 
     // Returns once the upstream answered with the blob's headers; the body is copied by CopyAsync afterwards.
-    private async Task<BlobFetchProgress> StartAsync(RepositoryName upstreamRepository)
+    private async Task<BlobFetchProgress> StartAsync(RepositoryName repository, RepositoryName upstreamRepository)
     {
+        // A GET that missed the link just before an earlier activation committed, linked and was collected: nothing to fetch.
+        if (await grains.Repository(repository).StatBlob(_digest) is { } linked)
+            return Publish(new BlobFetchProgress(BlobFetchStatus.Committed, linked, null, linked, null));
         var upstream = upstreams.For(_mirror);
         var deadline = upstream.StartDeadline();
         metrics.Miss(_mirror.Namespace, "blob");

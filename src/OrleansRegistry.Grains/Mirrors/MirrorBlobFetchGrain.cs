@@ -177,6 +177,8 @@ public sealed class MirrorBlobFetchGrain(
             // The client library's stream threw at its end had the bytes not matched the digest and the size.
             state = await writer.CompleteAsync(ct);
             var size = state.Size;
+            // Every byte is verified: readers take the rest from the upload's data while the commit makes it durable.
+            if (store.ReadsUnfinishedUploads) Publish(_progress with { Arrived = size });
             await index.CommitBlobAsync(_digest, size, token => store.CommitUploadAsync(uploadId, state, _digest, token), ct);
             await LinkAllAsync(size);
             audit.BlobCommitted(_mirror, _digest, size, _repositories);

@@ -76,9 +76,7 @@ public sealed class MirrorBlobStreamingTests(MirrorRegistryFixture fixture) : IC
             fixture.Proxy.PassThrough();
         }
 
-        await Eventually.TrueAsync(async () =>
-                await MirrorRequests.CountAsync(fixture.Mirror.ConnectionString, "blobs WHERE digest = @r", digest) == 1,
-            TimeSpan.FromSeconds(60), "the abandoned fetch to commit the blob");
+        await MirrorRequests.CountBecomesAsync(fixture.Mirror.ConnectionString, "blobs WHERE digest = @r", digest, 1);
         Assert.Equal(digest, TestImages.Digest(await Client.GetByteArrayAsync(path)));
         await fixture.Upstream.SettleAsync();
         Assert.Equal(1, fixture.Upstream.BlobGets(digest));

@@ -25,6 +25,14 @@ public static class MirrorRequests
     /// <summary>The first error code of a spec error body.</summary>
     public static async Task<string> ErrorCodeAsync(HttpResponseMessage response) => (await TestImages.ErrorCodesAsync(response))[0];
 
+    /// <summary>
+    /// Waits (bounded) until <paramref name="expected"/> rows match: a client has a fetched blob's last bytes as soon as
+    /// they are verified, a moment before the commit writes its rows.
+    /// </summary>
+    public static Task CountBecomesAsync(string connectionString, string fromWhere, string value, long expected) =>
+        Eventually.TrueAsync(async () => await CountAsync(connectionString, fromWhere, value) == expected, TimeSpan.FromSeconds(30),
+            $"{expected} rows in {fromWhere} for {value}");
+
     /// <summary>How many rows of the mirror's database match (<c>@r</c> bound to <paramref name="value"/>).</summary>
     public static async Task<long> CountAsync(string connectionString, string fromWhere, string value) =>
         Convert.ToInt64(await PostgresSql.ValueAsync(connectionString, $"SELECT count(*) FROM {fromWhere}", ("r", value)));

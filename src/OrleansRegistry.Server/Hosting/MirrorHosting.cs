@@ -10,11 +10,7 @@ public static class MirrorHosting
     {
         var mirrors = builder.Configuration.GetSection(MirrorOptions.Section).Get<List<MirrorOptions>>() ?? [];
         var services = builder.Services;
-        services.AddSingleton(new MirrorSet(mirrors));
-        services.AddSingleton<MirrorMetrics>();
-        services.AddSingleton<MirrorAuditLog>();
-        services.AddSingleton<UpstreamRegistries>();
-        services.AddSingleton<MirroredManifests>();
+        services.AddMirrorGrainServices(mirrors);
         services.AddSingleton<MirroredBlobs>();
         return builder;
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Hosting;
 using Orleans.TestingHost;
+using OrleansRegistry.Grains.Mirrors;
 using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Grains.Manifests;
 using OrleansRegistry.Grains.Uploads;
@@ -142,6 +143,7 @@ public sealed class RegistryTestCluster : IAsyncDisposable
             silo.Services.Configure<UploadQuotaOptions>(o => o.MaxSessionsPerIdentity = sessionsPerIdentity);
             silo.Services.AddSingleton<UploadExpirySweeper>();
             silo.Services.AddManifestRows();
+            silo.Services.AddMirrorGrainServices([]); // no mirrors: the manifest grain asks whether its repository is one
         }
     }
 

@@ -115,4 +115,39 @@ public sealed class MirrorUpstreamFailureTests(AlwaysCheckingMirrorFixture fixtu
         Assert.Equal(layer.Digest, TestImages.Digest(bytes));
         await MirrorRequests.CountBecomesAsync(fixture.Mirror.ConnectionString, "blobs WHERE digest = @r", layer.Digest, 1);
     }
+
+    [Fact] // the upstream's process stopped mid-blob (not just a cut connection): nothing committed; once it is back, a whole fetch
+    public async Task A_blob_whose_upstream_process_stops_midway_is_not_committed_and_is_fetched_when_it_is_back()
+    {
+        var repo = TestImages.UniqueRepo("library/stopped");
+        var image = await fixture.Upstream.PushImageAsync(repo, "v1", seed: 305, layerBytes: 16 << 20);
+        var layer = image.LargestLayer;
+        var path = $"/v2/{MirrorRegistryFixture.Local(repo)}/blobs/{layer.Digest}";
+
+        var stopped = false;
+        fixture.Proxy.Throttle(2 << 20); // 8 s for the layer: still running when the upstream goes
+        try
+        {
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var response = await Client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, bounded.Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await using var body = await response.Content.ReadAsStreamAsync(bounded.Token);
+            await body.ReadExactlyAsync(new byte[64 * 1024], bounded.Token);
+
+            await fixture.Upstream.StopAsync();
+            stopped = true;
+            await Assert.ThrowsAnyAsync<Exception>(() => body.CopyToAsync(Stream.Null, bounded.Token));
+            Assert.False(bounded.IsCancellationRequested, "the reader waited a minute instead of seeing its body cut short");
+            Assert.Equal(0L, await MirrorRequests.CountAsync(fixture.Mirror.ConnectionString, "blobs WHERE digest = @r", layer.Digest));
+        }
+        finally
+        {
+            fixture.Proxy.PassThrough();
+            if (stopped) await fixture.Upstream.StartAgainAsync();
+        }
+
+        var bytes = await Client.GetByteArrayAsync(path);
+        Assert.Equal(layer.Digest, TestImages.Digest(bytes));
+        await MirrorRequests.CountBecomesAsync(fixture.Mirror.ConnectionString, "blobs WHERE digest = @r", layer.Digest, 1);
+    }
 }

@@ -2,6 +2,7 @@ using OrleansRegistry.Client.Registry;
 using OrleansRegistry.Core;
 using OrleansRegistry.Grains.Abstractions;
 using OrleansRegistry.Grains.Abstractions.Mirrors;
+using OrleansRegistry.Storage.Index;
 
 namespace OrleansRegistry.Grains.Mirrors;
 
@@ -16,6 +17,7 @@ public sealed class MirrorTagGrain(
     MirrorSet mirrors,
     UpstreamRegistries upstreams,
     IGrainFactory grains,
+    IRegistryIndex index,
     MirrorMetrics metrics,
     MirrorAuditLog audit,
     TimeProvider time) : Grain, IMirrorTagGrain
@@ -92,7 +94,8 @@ public sealed class MirrorTagGrain(
         if (head.Digest == cached) return head.Digest;
 
         var manifest = grains.Manifest(_repository.Local, head.Digest);
-        if (await manifest.Get() is not null)
+        // The row, not the manifest grain: its Get would fetch a missing digest itself, outside this check's deadline.
+        if (await index.GetManifestAsync(_repository.Local, head.Digest) is not null)
         {
             await grains.Repository(_repository.Local).PutTag(_tag, head.Digest);
             audit.TagMoved(_repository.Mirror, _repository.Local, _tag, head.Digest);

@@ -58,13 +58,8 @@ public sealed class FetchingBlobContentResult(
                     current = await fetch.WaitForProgress(position);
                     break;
                 default:
-                    // The fetch's activation may be gone after it committed (or with its silo): the store knows which.
-                    if (current.Status == BlobFetchStatus.None && await store.StatAsync(digest, ct) is { } size)
-                    {
-                        current = new BlobFetchProgress(BlobFetchStatus.Committed, size, null, size, null);
-                        break;
-                    }
-                    throw Stopped(current);
+                    current = await CommittedAfterAllAsync(current, store, digest, ct) ?? throw Stopped(current);
+                    break;
             }
         }
     }
@@ -82,11 +77,16 @@ public sealed class FetchingBlobContentResult(
             progress = await fetch.WaitForProgress(long.MaxValue - 1);
         }
         if (progress.Status == BlobFetchStatus.Committed) return progress;
-        // A new activation knows nothing of a fetch whose silo died; the store knows whether it committed first.
-        if (progress.Status == BlobFetchStatus.None && await store.StatAsync(digest, ct) is { } size)
-            return new BlobFetchProgress(BlobFetchStatus.Committed, size, null, size, null);
-        throw Stopped(progress);
+        return await CommittedAfterAllAsync(progress, store, digest, ct) ?? throw Stopped(progress);
     }
+
+    // A new activation knows nothing of a fetch that committed and was collected, or died with its silo: the store
+    // knows which.
+    private static async Task<BlobFetchProgress?> CommittedAfterAllAsync(BlobFetchProgress progress, IBlobStore store,
+        Digest digest, CancellationToken ct) =>
+        progress.Status == BlobFetchStatus.None && await store.StatAsync(digest, ct) is { } size
+            ? new BlobFetchProgress(BlobFetchStatus.Committed, size, null, size, null)
+            : null;
 
     private static RegistryException Stopped(BlobFetchProgress progress) => new(ErrorCatalog.Unavailable,
         progress.Error ?? "the fetch of this blob from the upstream stopped before it was complete; retry");

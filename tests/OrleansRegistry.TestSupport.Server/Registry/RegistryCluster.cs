@@ -50,8 +50,12 @@ public class RegistryCluster : IAsyncLifetime, IAsyncDisposable
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"oreg-cluster-{Guid.NewGuid():N}");
 
     /// <summary>Silo <paramref name="i"/>, which must be running (started and not killed or stopped since).</summary>
-    public RegistryProcess Silo(int i) =>
-        _silos[i] is { HasExited: false } silo ? silo : throw new InvalidOperationException($"silo {i} is not running");
+    public RegistryProcess Silo(int i) => _silos[i] switch
+    {
+        { HasExited: false } silo => silo,
+        { } gone => throw new InvalidOperationException($"silo {i} is not running: it {gone.ExitReport}"),
+        null => throw new InvalidOperationException($"silo {i} is not running (not started, or its restart failed)"),
+    };
 
     public HttpClient Client(int i) => Silo(i).Client;
 

@@ -179,6 +179,9 @@ public sealed class RegistryProcess : IAsyncDisposable
         SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
     };
 
+    /// <summary>How the process ended and the end of its output, for the message of a test that found it gone.</summary>
+    public string ExitReport => _process.HasExited ? $"exited with {_process.ExitCode}; its output ended:\n{Tail(Output)}" : "is running";
+
     private static string Tail(string output) => output.Length <= 4000 ? output : "..." + output[^4000..];
 
     /// <summary>What the host logs (Microsoft.Hosting.Lifetime) when SIGTERM starts the graceful stop: from then on the

@@ -56,6 +56,14 @@ public sealed class MirrorBlobFetchGrain(
 
     public async Task<BlobFetchProgress> Join(RepositoryName repository, RepositoryName upstreamRepository)
     {
+        // The collector or retention may have deleted the blob since this activation saw it committed: then it is
+        // fetched again, never linked as present.
+        if (_progress.Status == BlobFetchStatus.Committed && await store.StatAsync(_digest) is null)
+        {
+            _progress = BlobFetchProgress.NotRunning;
+            _starting = null;
+            _repositories.Clear();
+        }
         var fresh = _starting is null or { IsFaulted: true } || _progress.Status == BlobFetchStatus.Failed;
         // Only the upstream says whether a repository has the blob: one that joins a fetch another repository started
         // is streamed or linked only once the upstream confirms it, so the cache never hands a blob to a repository
@@ -228,6 +236,8 @@ public sealed class MirrorBlobFetchGrain(
 
     private BlobFetchProgress Publish(BlobFetchProgress progress)
     {
+        // Nothing runs once the blob is committed: the activation's memory of it need not outlive the request.
+        if (progress.Status == BlobFetchStatus.Committed) DeactivateOnIdle();
         _progress = progress;
         var changed = _changed;
         _changed = NewSignal();

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace OrleansRegistry.TestSupport.Interop;
 
 /// <summary>
@@ -15,8 +12,7 @@ public sealed class Containerd : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
     private readonly TempDirectory _root = new();
-    private readonly StringBuilder _output = new();
-    private Process? _process;
+    private DaemonProcess? _process;
 
     private Containerd() { }
 
@@ -30,7 +26,7 @@ public sealed class Containerd : IAsyncDisposable
     public string Snapshotter { get; private set; } = "overlayfs";
 
     /// <summary>What the daemon wrote (its log), for a failure's message.</summary>
-    public string Output { get { lock (_output) return _output.ToString(); } }
+    public string Output => _process?.Output ?? "";
 
     public static async Task<Containerd> StartAsync()
     {
@@ -67,35 +63,9 @@ public sealed class Containerd : IAsyncDisposable
             [plugins."io.containerd.internal.v1.opt"]
               path = "{_root.Child("opt")}"
             """);
-        var start = new ProcessStartInfo("containerd")
-        {
-            ArgumentList = { "--config", config },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        try { _process = Process.Start(start) ?? throw new InvalidOperationException("could not start containerd"); }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("containerd is not installed (Debian package containerd; scripts/test installs it)", e);
-        }
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                await _process.WaitForExitAsync();
-                throw new InvalidOperationException($"containerd exited at start with {_process.ExitCode}:\n{Output}");
-            }
-            if (File.Exists(Address) && (await CtrAsync(["version"], TimeSpan.FromSeconds(5))).ExitCode == 0) break;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"containerd did not answer on {Address} within 20 s:\n{Output}");
-            await Task.Delay(100);
-        }
+        _process = DaemonProcess.Start("containerd", ["--config", config], package: "containerd");
+        await _process.WaitUntilReadyAsync(async () =>
+            File.Exists(Address) && (await CtrAsync(["version"], TimeSpan.FromSeconds(5))).ExitCode == 0, TimeSpan.FromSeconds(20), Address);
 
         // ctr pulls with overlayfs unless told otherwise; where the overlayfs plugin did not load, native copies.
         var plugins = (await CtrAsync(["plugins", "ls"])).EnsureSuccess().StdoutText;
@@ -151,16 +121,9 @@ public sealed class Containerd : IAsyncDisposable
     private Task<CommandResult> CtrAsync(string[] arguments, TimeSpan? timeout = null) =>
         ExternalCommand.RunAsync("ctr", ["--address", Address, .. arguments], timeout: timeout ?? CommandTimeout);
 
-    private void Append(string? line)
-    {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
-    }
-
     public async ValueTask DisposeAsync()
     {
-        if (_process is not null) await PosixSignal.TerminateAsync(_process, TimeSpan.FromSeconds(10));
-        _process?.Dispose();
+        if (_process is not null) await _process.DisposeAsync();
         _root.Dispose();
     }
 }

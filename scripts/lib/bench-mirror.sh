@@ -10,12 +10,16 @@
 # than a process whose mirror code never ran (our JIT; distribution is compiled ahead). The mirrors' CPU seconds per
 # cold pull are shown too (less dependent on the machine's other load than the time). Then MIRROR_CLIENTS skopeo
 # clients pull at once through each, again fresh: the bytes the upstream served them, from its access log, against
-# the image's size. skopeo pulls into a fresh OCI layout with a private blob-info cache each time.
+# the image's size. skopeo pulls into a fresh OCI layout with a private blob-info cache each time. The direct and cold
+# pulls are then measured again over the upstream behind nginx holding each response to MIRROR_UPSTREAM_RATE, as an
+# upstream across a network is: on loopback the machine's two cores, shared by skopeo, the upstream and the mirror, set
+# the pace, and a mirror's extra pass over every byte (receive, hash, write, read, send) costs time a link would hide.
 # Targets, reported (not asserted): cold through ours >= 0.9x direct from the upstream; warm >= our ordinary pull;
 # MIRROR_CLIENTS concurrent cold clients cost the upstream 1x the image's bytes.
 # Sourced by scripts/bench after bench-server.sh and bench-client.sh; it provides IMAGES, BENCH_WORK, RUN_ID, free_port
 # and say.
-# Environment: MIRROR_ROUNDS [3], MIRROR_CLIENTS [8], MIRROR_WARMUP [8] (0: none).
+# Environment: MIRROR_ROUNDS [3], MIRROR_CLIENTS [8], MIRROR_WARMUP [8] (0: none), MIRROR_UPSTREAM_RATE [40m] (nginx's
+# limit_rate per response; 0: no throttled rounds).
 
 mirror_pids=()
 
@@ -137,11 +141,93 @@ mirror_concurrent() {
     echo "$wall $failed $(mirror_upstream_served "$mark")"
 }
 
+# mirror_rounds SET UPSTREAM ROUNDS WHAT : ROUNDS rounds over the upstream at UPSTREAM (HOST:PORT), each with both mirrors
+# started fresh: a direct pull, then each mirror's cold pull (and, WHAT=full, its warm pull and our ordinary pull);
+# seconds into t[SETkind], upstream bytes into up[SETkind], mirror CPU seconds into cpu[SETkind] (of bench_mirror).
+mirror_rounds() {
+    local set=$1 upstream=$2 rounds=$3 what=$4 repo=bench/big r oport pport opid ppid mark kind src pid c0
+    for ((r = 1; r <= rounds; r++)); do
+        oport=$(free_port)
+        mirror_ours "bench_mirror_$set$r" "http://127.0.0.1:$oport" "http://$upstream"
+        opid=$mirror_last_pid
+        pport=$(free_port)
+        mirror_distribution "proxy-$set$r" "$pport" "http://$upstream"
+        ppid=$mirror_last_pid
+        mirror_warm_up "127.0.0.1:$oport" hub/
+        mirror_warm_up "127.0.0.1:$pport" ""
+        say "mirror: ${set:+$set }round $r of $rounds (upstream $upstream, ours on $oport, distribution proxy on $pport)"
+        t[${set}direct]+="$(mirror_pull direct "docker://$upstream/$repo:v1") "
+        # The two mirrors take turns to go first.
+        for kind in $( ((r % 2)) && echo "ours proxy" || echo "proxy ours"); do
+            if [ "$kind" = ours ]; then src=docker://127.0.0.1:$oport/hub/$repo:v1 pid=$opid
+            else src=docker://127.0.0.1:$pport/$repo:v1 pid=$ppid; fi
+            mark=$(mirror_upstream_mark)
+            c0=$(mirror_cpu "$pid")
+            t[${set}${kind}_cold]+="$(mirror_pull "$kind-cold" "$src") "
+            cpu[$set$kind]+="$(awk -v a="$c0" -v b="$(mirror_cpu "$pid")" 'BEGIN{printf "%.2f", b - a}') "
+            up[$set$kind]+="$(mirror_upstream_served "$mark" | cut -d' ' -f1) "
+            [ "$what" != full ] || t[${set}${kind}_warm]+="$(mirror_pull "$kind-warm" "$src") "
+        done
+        if [ "$what" = full ]; then
+            skopeo_fresh copy --dest-tls-verify=false "oci:$IMAGES/big:v1" "docker://127.0.0.1:$oport/$repo:v1" \
+                || { say "mirror: push to our server failed"; exit 1; }
+            t[${set}ordinary]+="$(mirror_pull ordinary "docker://127.0.0.1:$oport/$repo:v1") "
+        fi
+        mirror_stop "$opid" "$ppid"
+    done
+}
+
+# mirror_throttle PORT UPSTREAM_PORT RATE : nginx on 127.0.0.1:PORT passing every request to the upstream, each
+# response sent at most RATE bytes a second (nginx's limit_rate: 40m = 40 MiB/s), nothing spooled to disk.
+mirror_throttle() {
+    local port=$1 upstream=$2 rate=$3 dir=$MIRROR_WORK/throttle user="" _
+    mkdir -p "$dir/temp"
+    if [ "$(id -u)" -eq 0 ]; then user="user $(id -un) $(id -gn);"; fi
+    cat >"$dir/nginx.conf" <<EOF
+$user
+worker_processes 1;
+pid "$dir/nginx.pid";
+error_log "$dir/error.log" warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path "$dir/temp/client_body";
+    proxy_temp_path "$dir/temp/proxy";
+    fastcgi_temp_path "$dir/temp/fastcgi";
+    uwsgi_temp_path "$dir/temp/uwsgi";
+    scgi_temp_path "$dir/temp/scgi";
+    server {
+        listen 127.0.0.1:$port;
+        client_max_body_size 0;
+        proxy_request_buffering off;
+        # limit_rate holds back only a buffered response; buffered in memory alone, so nginx reads the upstream as
+        # fast as it sends.
+        proxy_buffering on;
+        proxy_max_temp_file_size 0;
+        proxy_http_version 1.1;
+        proxy_set_header Host \$http_host;
+        limit_rate $rate;
+        location / { proxy_pass http://127.0.0.1:$upstream; }
+    }
+}
+EOF
+    nginx -c "$dir/nginx.conf" -p "$dir" -g 'daemon off;' 2>"$dir/stderr.log" &
+    mirror_last_pid=$!
+    mirror_pids+=("$mirror_last_pid")
+    for _ in $(seq 1 50); do
+        curl -s -m 1 -o /dev/null "http://127.0.0.1:$port/v2/" && return 0
+        sleep 0.1
+    done
+    cat "$dir/stderr.log" "$dir/error.log" >&2 2>/dev/null || true
+    say "mirror: the throttling nginx did not start on 127.0.0.1:$port"
+    exit 1
+}
+
 bench_mirror() {
     MIRROR_WORK=$BENCH_WORK/mirror-$RUN_ID
     MIRROR_CLIENTS=${MIRROR_CLIENTS:-8}
     MIRROR_WARMUP=${MIRROR_WARMUP:-8}
-    local rounds=${MIRROR_ROUNDS:-3} repo=bench/big r
+    local rounds=${MIRROR_ROUNDS:-3} repo=bench/big
     mkdir -p "$MIRROR_WORK"
     on_exit mirror_stop_all
     CLIENT_DIR=$MIRROR_WORK
@@ -161,36 +247,19 @@ bench_mirror() {
     done
 
     declare -A t=() up=() cpu=()
-    local oport pport opid ppid mark kind src pid c0
-    for ((r = 1; r <= rounds; r++)); do
-        oport=$(free_port)
-        mirror_ours "bench_mirror_$r" "http://127.0.0.1:$oport" "$upstream"
-        opid=$mirror_last_pid
-        pport=$(free_port)
-        mirror_distribution "proxy-$r" "$pport" "$upstream"
-        ppid=$mirror_last_pid
-        mirror_warm_up "127.0.0.1:$oport" hub/
-        mirror_warm_up "127.0.0.1:$pport" ""
-        say "mirror: round $r of $rounds (ours on $oport, distribution proxy on $pport)"
-        t[direct]+="$(mirror_pull direct "docker://127.0.0.1:$uport/$repo:v1") "
-        # The two mirrors take turns to go first.
-        for kind in $( ((r % 2)) && echo "ours proxy" || echo "proxy ours"); do
-            if [ "$kind" = ours ]; then src=docker://127.0.0.1:$oport/hub/$repo:v1 pid=$opid
-            else src=docker://127.0.0.1:$pport/$repo:v1 pid=$ppid; fi
-            mark=$(mirror_upstream_mark)
-            c0=$(mirror_cpu "$pid")
-            t[${kind}_cold]+="$(mirror_pull "$kind-cold" "$src") "
-            cpu[$kind]+="$(awk -v a="$c0" -v b="$(mirror_cpu "$pid")" 'BEGIN{printf "%.2f", b - a}') "
-            up[$kind]+="$(mirror_upstream_served "$mark" | cut -d' ' -f1) "
-            t[${kind}_warm]+="$(mirror_pull "$kind-warm" "$src") "
-        done
-        skopeo_fresh copy --dest-tls-verify=false "oci:$IMAGES/big:v1" "docker://127.0.0.1:$oport/$repo:v1" \
-            || { say "mirror: push to our server failed"; exit 1; }
-        t[ordinary]+="$(mirror_pull ordinary "docker://127.0.0.1:$oport/$repo:v1") "
-        mirror_stop "$opid" "$ppid"
-    done
+    mirror_rounds "" "127.0.0.1:$uport" "$rounds" full
+    # The same over an upstream held to MIRROR_UPSTREAM_RATE per connection, as a registry across a network is: then the
+    # link, not the loopback machine's two cores (shared by skopeo, the upstream and the mirror), sets the pace.
+    MIRROR_UPSTREAM_RATE=${MIRROR_UPSTREAM_RATE:-40m}
+    local tport
+    if [ "$MIRROR_UPSTREAM_RATE" != 0 ]; then
+        tport=$(free_port)
+        mirror_throttle "$tport" "$uport" "$MIRROR_UPSTREAM_RATE"
+        mirror_rounds "slow_" "127.0.0.1:$tport" "$rounds" cold
+    fi
 
     say "mirror: $MIRROR_CLIENTS concurrent cold pulls through each"
+    local oport pport opid ppid
     oport=$(free_port)
     mirror_ours bench_mirror_conc "http://127.0.0.1:$oport" "$upstream"
     opid=$mirror_last_pid
@@ -247,6 +316,19 @@ mirror_rounds_table() {
     ratio "ours warm / ours ordinary pull" "$ow" "$o" 1.00
     ratio "ours cold / distribution proxy cold" "$oc" "$pc" 0
     ratio "ours warm / distribution proxy warm" "$ow" "$pw" 0
+    [ -n "${t[slow_direct]:-}" ] || return 0
+    local sd so sp
+    sd=$(med "${t[slow_direct]}"); so=$(med "${t[slow_ours_cold]}"); sp=$(med "${t[slow_proxy_cold]}")
+    echo
+    echo "== the same, cold, over the upstream held to $MIRROR_UPSTREAM_RATE bytes/s per connection (nginx limit_rate), median of $rounds rounds"
+    printf '%-28s %9s %9s %9s %16s %11s  %s\n' pull seconds MB/s x "upstream_bytes" mirror_cpu_s "runs (s)"
+    d=$sd
+    row "direct from upstream" "$sd" "${t[slow_direct]}"
+    row "ours mirror, cold" "$so" "${t[slow_ours_cold]}" "${up[slow_ours]}" "${cpu[slow_ours]}"
+    row "distribution proxy, cold" "$sp" "${t[slow_proxy_cold]}" "${up[slow_proxy]}" "${cpu[slow_proxy]}"
+    echo "speed ratios:"
+    ratio "ours cold / direct from upstream" "$so" "$sd" 0.90
+    ratio "ours cold / distribution proxy cold" "$so" "$sp" 0
 }
 
 # mirror_concurrent_table : the concurrent cold clients' figures (conc_ours, conc_proxy of bench_mirror).

@@ -43,15 +43,8 @@ public sealed class MirrorEvictionTests(EvictingMirrorFixture fixture) : IClassF
         Assert.All(blobsA.Union(blobsB), d => Assert.Equal(1, fixture.Upstream.BlobGets(d)));
 
         // A was last pulled long ago (its creation and tag too), B just now.
-        await Eventually.TrueAsync(async () => await CollectionApi.PulledAtAsync(ConnectionString, localA, digestA) is not null
-                && await CollectionApi.PulledAtAsync(ConnectionString, localB, digestB) is not null,
-            TimeSpan.FromSeconds(10), "the pulls written by the silo's flush");
-        // Pull times are kept to the second: a second manifest GET of the same second may be in a later batch, which
-        // would move the aged time forward again.
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
-        await CollectionApi.AgeManifestAsync(ConnectionString, localA, digestA, LongAgo);
-        await CollectionApi.AgeTagAsync(ConnectionString, localA, "v1", LongAgo);
-        await CollectionApi.AgePullAsync(ConnectionString, localA, digestA, LongAgo);
+        await WaitForPullTimesAsync((localA, digestA), (localB, digestB));
+        await AgeAsync(localA, digestA);
 
         var report = await CollectionApi.CollectAsync(fixture.Mirror.Client);
 
@@ -71,18 +64,68 @@ public sealed class MirrorEvictionTests(EvictingMirrorFixture fixture) : IClassF
         Assert.All(blobsA, d => Assert.True(CollectionApi.StoreHolds(fixture.Mirror.DataDirectory, d), $"{d} is not stored again"));
     }
 
-    /// <summary>Two single-image layouts whose images share their biggest layer and differ in their own small one.</summary>
-    private static (OciLayout A, OciLayout B) BuildImagesSharingALayer(TempDirectory scratch)
+    [Fact] // a blob collected after a fetch linked it to a second repository is fetched again at the next pull, never linked as still there
+    public async Task A_blob_collected_after_its_fetch_linked_it_is_fetched_again_when_pulled_again()
     {
-        OciLayout Build(string name, int seed)
-        {
-            var builder = new OciLayoutBuilder(scratch.Child(name));
-            builder.Tag(builder.AddImage(seed, [builder.AddLayer(SharedLayerBytes, seed: 7100), builder.AddLayer(OwnLayerBytes, seed)]), "v1");
-            builder.Save();
-            return builder.Layout;
-        }
+        using var scratch = new TempDirectory();
+        var image = Build(scratch, "image", seed: 7201, sharedSeed: 7200);
+        var upstreams = new[] { TestImages.UniqueRepo("library/evict-first"), TestImages.UniqueRepo("library/evict-second") };
+        foreach (var upstream in upstreams)
+            await Skopeo.CopyAsync(image.Reference("v1"), $"docker://{fixture.Upstream.HostPort}/{upstream}:v1");
+        var locals = upstreams.Select(MirrorFixture.Local).ToList();
+        var digest = image.ManifestDigest("v1");
+        var blobs = image.BlobDigests().Where(d => d != digest).Order(StringComparer.Ordinal).ToList();
+        // The second repository's blobs are the first's, linked once the upstream's HEAD confirmed them: the fetches
+        // that linked them saw them committed.
+        for (var i = 0; i < locals.Count; i++) LayoutAssert.SameContent(image, await PullAsync(locals[i], scratch.Child($"pulled-{i}")));
+        await WaitForPullTimesAsync(locals.Select(l => (l, digest)).ToArray());
+        foreach (var local in locals) await AgeAsync(local, digest);
 
-        return (Build("a", 7101), Build("b", 7102));
+        var report = await CollectionApi.CollectAsync(fixture.Mirror.Client);
+
+        Assert.Equal(locals.Select(l => $"{l}@{digest}").Order(StringComparer.Ordinal), report.Manifests.Order(StringComparer.Ordinal));
+        Assert.Equal(blobs, report.Blobs.Order(StringComparer.Ordinal));
+        Assert.All(blobs, d => Assert.False(CollectionApi.StoreHolds(fixture.Mirror.DataDirectory, d), $"{d} is still stored"));
+
+        LayoutAssert.SameContent(image, await PullAsync(locals[1], scratch.Child("pulled-again")));
+        await fixture.Upstream.SettleAsync();
+        Assert.All(blobs, d => Assert.Equal(2, fixture.Upstream.BlobGets(d)));
+    }
+
+    /// <summary>Waits (bounded) until the silo's flush has written a pull time for each manifest.</summary>
+    private async Task WaitForPullTimesAsync(params (string Repository, string Digest)[] manifests)
+    {
+        await Eventually.TrueAsync(async () =>
+            {
+                foreach (var (repository, digest) in manifests)
+                    if (await CollectionApi.PulledAtAsync(ConnectionString, repository, digest) is null) return false;
+                return true;
+            },
+            TimeSpan.FromSeconds(10), "the pulls written by the silo's flush");
+        // Pull times are kept to the second: a second manifest GET of the same second may be in a later batch, which
+        // would move an aged time forward again.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+    }
+
+    /// <summary>Makes the manifest look last used long ago: its creation, its tag <c>v1</c> and its last pull.</summary>
+    private async Task AgeAsync(string repository, string digest)
+    {
+        await CollectionApi.AgeManifestAsync(ConnectionString, repository, digest, LongAgo);
+        await CollectionApi.AgeTagAsync(ConnectionString, repository, "v1", LongAgo);
+        await CollectionApi.AgePullAsync(ConnectionString, repository, digest, LongAgo);
+    }
+
+    /// <summary>Two single-image layouts whose images share their biggest layer and differ in their own small one.</summary>
+    private static (OciLayout A, OciLayout B) BuildImagesSharingALayer(TempDirectory scratch) =>
+        (Build(scratch, "a", seed: 7101, sharedSeed: 7100), Build(scratch, "b", seed: 7102, sharedSeed: 7100));
+
+    /// <summary>A single-image layout: a big layer made from <paramref name="sharedSeed"/> and a small one of its own.</summary>
+    private static OciLayout Build(TempDirectory scratch, string name, int seed, int sharedSeed)
+    {
+        var builder = new OciLayoutBuilder(scratch.Child(name));
+        builder.Tag(builder.AddImage(seed, [builder.AddLayer(SharedLayerBytes, sharedSeed), builder.AddLayer(OwnLayerBytes, seed)]), "v1");
+        builder.Save();
+        return builder.Layout;
     }
 
     private async Task<OciLayout> PullAsync(string local, string directory)

@@ -102,8 +102,8 @@ public sealed class MirrorEvictionTests(EvictingMirrorFixture fixture) : IClassF
                 return true;
             },
             TimeSpan.FromSeconds(10), "the pulls written by the silo's flush");
-        // Pull times are kept to the second: a second manifest GET of the same second may be in a later batch, which
-        // would move an aged time forward again.
+        // A later GET of the same manifest may still be in the next batch (and, kept to the second, looks the same once
+        // written): it lands before the test ages the row, or it would move the aged time forward again.
         await Task.Delay(TimeSpan.FromSeconds(1.5));
     }
 

@@ -81,9 +81,12 @@ public sealed class OciLayoutBuilder
     }
 
     /// <summary>Layers of the given file sizes, a config that names their diff ids, and the image manifest.</summary>
-    public LayoutDescriptor AddImage(int seed, IReadOnlyList<int> layerFileBytes, string architecture = "amd64")
+    public LayoutDescriptor AddImage(int seed, IReadOnlyList<int> layerFileBytes, string architecture = "amd64") =>
+        AddImage(seed, layerFileBytes.Select((size, i) => AddLayer(size, seed * 100 + i)).ToList(), architecture);
+
+    /// <summary>An image of layers made by <see cref="AddLayer"/> (one layer may be in several images), its config and manifest.</summary>
+    public LayoutDescriptor AddImage(int seed, IReadOnlyList<(LayoutDescriptor Layer, string DiffId)> layers, string architecture = "amd64")
     {
-        var layers = layerFileBytes.Select((size, i) => AddLayer(size, seed * 100 + i)).ToList();
         var config = JsonSerializer.SerializeToUtf8Bytes(new
         {
             created = "2024-01-01T00:00:00Z",

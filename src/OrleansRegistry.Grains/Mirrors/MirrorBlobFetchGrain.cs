@@ -58,12 +58,7 @@ public sealed class MirrorBlobFetchGrain(
     {
         // The collector or retention may have deleted the blob since this activation saw it committed: then it is
         // fetched again, never linked as present.
-        if (_progress.Status == BlobFetchStatus.Committed && await store.StatAsync(_digest) is null)
-        {
-            _progress = BlobFetchProgress.NotRunning;
-            _starting = null;
-            _repositories.Clear();
-        }
+        if (_progress.Status == BlobFetchStatus.Committed && await store.StatAsync(_digest) is null) ForgetCommitted();
         var fresh = _starting is null or { IsFaulted: true } || _progress.Status == BlobFetchStatus.Failed;
         // Only the upstream says whether a repository has the blob: one that joins a fetch another repository started
         // is streamed or linked only once the upstream confirms it, so the cache never hands a blob to a repository
@@ -76,8 +71,11 @@ public sealed class MirrorBlobFetchGrain(
         _repositories.Add(repository);
         if (_progress.Status == BlobFetchStatus.Committed)
         {
-            await grains.Repository(repository).LinkBlob(_digest, _progress.Size);
-            return _progress;
+            if (await grains.Repository(repository).LinkBlob(_digest, _progress.Size)) return _progress;
+            // Refused: the collector is deleting the blob right now. It is fetched again.
+            ForgetCommitted();
+            _repositories.Add(repository);
+            fresh = true;
         }
         if (!fresh) return await _starting!;
         _starting = StartAsync(repository, upstreamRepository);
@@ -112,11 +110,12 @@ public sealed class MirrorBlobFetchGrain(
         // Another repository or an earlier fetch already brought these bytes: the upstream's HEAD is the proof that
         // this repository has the blob too, so it is linked without a second copy, and without a GET the upstream
         // would start sending.
+        // A link refused means the collector is deleting the blob: then it is fetched as if absent.
         if (await store.StatAsync(_digest) is { } present)
         {
             await ConfirmAsync(upstream, upstreamRepository, deadline);
-            await LinkAllAsync(present);
-            return Publish(new BlobFetchProgress(BlobFetchStatus.Committed, present, null, present, null));
+            if (await LinkAllAsync(present))
+                return Publish(new BlobFetchProgress(BlobFetchStatus.Committed, present, null, present, null));
         }
 
         var slot = await upstream.EnterFetchAsync(deadline, _stopping.Token);
@@ -127,11 +126,10 @@ public sealed class MirrorBlobFetchGrain(
                 (r, ct) => r.Blobs.OpenReadAsync(_digest, null, ct), _stopping.Token, deadline);
             var size = TryLength(body) ?? -1;
             // A fetch elsewhere committed the bytes since the check above.
-            if (await store.StatAsync(_digest) is { } stored)
+            if (await store.StatAsync(_digest) is { } stored && await LinkAllAsync(stored))
             {
                 await body.DisposeAsync();
                 slot.Dispose();
-                await LinkAllAsync(stored);
                 return Publish(new BlobFetchProgress(BlobFetchStatus.Committed, stored, null, stored, null));
             }
 
@@ -217,9 +215,20 @@ public sealed class MirrorBlobFetchGrain(
                 new { digest = _digest.ToString() });
     }
 
-    private async Task LinkAllAsync(long size)
+    // False when a link was refused (the blob is not committed, or the collector is deleting it).
+    private async Task<bool> LinkAllAsync(long size)
     {
-        foreach (var repository in _repositories) await grains.Repository(repository).LinkBlob(_digest, size);
+        var all = true;
+        foreach (var repository in _repositories) all &= await grains.Repository(repository).LinkBlob(_digest, size);
+        return all;
+    }
+
+    // What this activation knew of a committed blob no longer holds: the next join starts a fetch.
+    private void ForgetCommitted()
+    {
+        _progress = BlobFetchProgress.NotRunning;
+        _starting = null;
+        _repositories.Clear();
     }
 
     private async Task DeleteUploadAsync(string uploadId, BlobUploadState state)
